@@ -1,0 +1,37 @@
+// Bundles the two entry points with esbuild. `vscode` stays external (the editor
+// provides it); everything else, dockerode included, goes into the bundle so the
+// VSIX ships no node_modules. dockerode is only *required* lazily at run time.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const dev = watch || process.env.BERTH_DEV === '1';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: !dev,
+  sourcemap: dev ? 'inline' : false,
+  // ssh2's optional native helpers; never needed by Berth's transports.
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('[build] watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
