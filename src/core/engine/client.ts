@@ -73,7 +73,14 @@ export class EngineClient {
   constructor(
     readonly endpoint: EngineEndpoint,
     private readonly defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
+    /** Set when the engine could not even be named (bad address, unknown context): every call fails with it. */
+    private readonly unusableReason?: string,
   ) {}
+
+  /** A client for an engine that cannot be addressed; views show `reason` as the engine's problem. */
+  static unusable(reason: string): EngineClient {
+    return new EngineClient({ kind: 'unix', socketPath: '' }, DEFAULT_TIMEOUT_MS, reason);
+  }
 
   get info(): EngineInfo | undefined {
     return this.connected;
@@ -129,6 +136,7 @@ export class EngineClient {
   }
 
   private async negotiate(signal?: AbortSignal): Promise<EngineInfo> {
+    if (this.unusableReason) throw new EngineError('bad-endpoint', this.unusableReason);
     const base = await this.makeDockerode(undefined);
     const v = await this.dial<{ Version?: string; ApiVersion?: string; Os?: string; Arch?: string }>(
       base,

@@ -71,9 +71,7 @@ export async function resolveEngines(input: ResolutionInput): Promise<Resolution
     const found = store.contexts.get(name);
     if (found) return found;
     const broken = store.broken.get(contextDirName(name));
-    const problem = broken
-      ? `context "${name}" could not be read: ${broken}`
-      : `context "${name}" not found in ${metaDir}`;
+    const problem = broken ? `context "${name}" could not be read: ${broken}` : `context "${name}" not found in ${metaDir}`;
     warnings.push(`${askedBy} names context "${name}", but ${broken ? 'it could not be read' : `it is not in ${metaDir}`}.`);
     return { name, problem, source: 'context' };
   };
@@ -90,9 +88,7 @@ export async function resolveEngines(input: ResolutionInput): Promise<Resolution
     chosenBy = 'DOCKER_HOST';
     current = addressCandidate(dockerHost, dockerHost, envTls, 'DOCKER_HOST');
     if (dockerContext) {
-      warnings.push(
-        `DOCKER_HOST and DOCKER_CONTEXT=${dockerContext} are both set; DOCKER_HOST wins, as it does for the docker CLI.`,
-      );
+      warnings.push(`DOCKER_HOST and DOCKER_CONTEXT=${dockerContext} are both set; DOCKER_HOST wins, as it does for the docker CLI.`);
     }
   } else if (dockerContext) {
     chosenBy = `DOCKER_CONTEXT=${dockerContext}`;
@@ -115,12 +111,7 @@ export async function resolveEngines(input: ResolutionInput): Promise<Resolution
   return { current, chosenBy, candidates, warnings };
 }
 
-function addressCandidate(
-  name: string,
-  address: string,
-  tls: TlsMaterial | undefined,
-  source: CandidateSource,
-): EngineCandidate {
+function addressCandidate(name: string, address: string, tls: TlsMaterial | undefined, source: CandidateSource): EngineCandidate {
   try {
     return { name, endpoint: parseDockerHost(address, tls), source };
   } catch (err) {
@@ -223,10 +214,7 @@ async function contextTlsMaterial(configDir: string, dir: string, skipVerify: bo
   return skipVerify ? { verify: false } : undefined;
 }
 
-async function envTlsMaterial(
-  env: Readonly<Record<string, string | undefined>>,
-  configDir: string,
-): Promise<TlsMaterial | undefined> {
+async function envTlsMaterial(env: ResolutionInput['env'], configDir: string): Promise<TlsMaterial | undefined> {
   // Like docker: DOCKER_TLS_VERIFY implies TLS, DOCKER_TLS alone means
   // encrypted but unverified.
   const verify = Boolean(env.DOCKER_TLS_VERIFY);
@@ -275,19 +263,11 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 }
 
 async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
+  return stat(p).then((s) => s.isDirectory(), () => false);
 }
 
 async function isFile(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isFile();
-  } catch {
-    return false;
-  }
+  return stat(p).then((s) => s.isFile(), () => false);
 }
 
 // Docker treats an empty variable as unset; whitespace-only is treated the
