@@ -1,0 +1,98 @@
+// What Berth asks of the engine while nobody is looking, and while a view just sits there.
+//
+// Run:               npx tsx bench/idle.ts
+// Quick check:       BERTH_BENCH_IDLE_SECONDS=5 npx tsx bench/idle.ts
+//
+// An EngineProxy (test/support/engineProxy.ts) on a temp socket counts every
+// request the watcher's client sends to the real engine.
+// (i)  A watcher with no view visible for N s (default 60); one container is
+//      created (directly, not through the proxy) at the start so the engine has
+//      activity. Bar: 0 requests through the proxy.
+// (ii) setVisible('containers', true), wait until live, then count only the
+//      requests made after that moment for N s with no changes. Bar: <= 1 per
+//      minute. Afterwards the watcher is disposed; bar: proxy.openConnections
+//      is 0 (checked 1 s after dispose). Note: Node's default http agent keeps
+//      an idle keep-alive socket open for 5 s after the last request, so with
+//      windows shorter than ~5 s that socket can still be open at dispose time.
+import { EngineWatcher } from '../src/core/explorer/engineWatcher';
+import { EngineProxy } from '../test/support/engineProxy';
+import { createContainer, DOCKER_SOCKET, makeClient, nowMs, round, runBench, runId, sleep } from './support';
+
+const SECONDS = Number(process.env.BERTH_BENCH_IDLE_SECONDS ?? 60);
+const HIDDEN_BAR = 0;
+const VISIBLE_BAR_PER_MIN = 1;
+
+runBench('idle', async ({ client, onTeardown }) => {
+  if (!(SECONDS > 0)) throw new Error(`BERTH_BENCH_IDLE_SECONDS must be a positive number, got ${process.env.BERTH_BENCH_IDLE_SECONDS}`);
+  const proxy = await EngineProxy.start(`/tmp/berth-idle-${runId}.sock`, DOCKER_SOCKET);
+  onTeardown(() => proxy.close());
+  const watcher = new EngineWatcher(makeClient(proxy.socketPath));
+  onTeardown(() => watcher.dispose());
+  const listRequests = (since: number) => proxy.requests.filter((r) => r.at >= since).map((r) => `${r.method} ${r.path}`);
+  console.log(`proxy ${proxy.socketPath} -> ${DOCKER_SOCKET}; windows of ${SECONDS} s`);
+
+  // (i) no view visible
+  const hiddenStart = Date.now();
+  const id = await createContainer(client, `berth-bench-${runId}-idle`);
+  console.log(`(i) no view visible; created ${id.slice(0, 12)} directly on the engine; waiting ${SECONDS} s...`);
+  await sleep(SECONDS * 1000);
+  const hidden = listRequests(hiddenStart);
+  console.log(`(i) requests through the proxy with no view visible: ${hidden.length} (bar: ${HIDDEN_BAR})`);
+  for (const r of hidden) console.log(`    ${r}`);
+
+  // (ii) Containers visible, nothing changes
+  const tLive = nowMs();
+  const live = new Promise<void>((resolve, reject) => {
+    watcher.onDidChangeStatus((s) => {
+      if (s.state === 'live') resolve();
+      if (s.state === 'unreachable') reject(s.error);
+    });
+  });
+  watcher.setVisible('containers', true);
+  await live;
+  const status = watcher.status;
+  const startup = proxy.requests.length - hidden.length;
+  console.log(`(ii) live in ${round(nowMs() - tLive)} ms (events: ${status.state === 'live' && status.events}) after ${startup} request(s):`);
+  for (const r of proxy.requests.slice(hidden.length)) console.log(`    ${r.method} ${r.path}`);
+  const visibleStart = Date.now();
+  await sleep(SECONDS * 1000);
+  const visible = listRequests(visibleStart);
+  const perMinute = (visible.length * 60) / SECONDS;
+  console.log(`(ii) requests in ${SECONDS} s with Containers visible and no changes: ${visible.length} = ${round(perMinute, 2)}/min (bar: <= ${VISIBLE_BAR_PER_MIN}/min)`);
+  for (const r of visible) console.log(`    ${r}`);
+  const openWhileLive = proxy.openConnections;
+
+  const disposedAt = nowMs();
+  watcher.dispose();
+  const openAtDispose = proxy.openConnections;
+  let open = openAtDispose;
+  const deadline = Date.now() + 1000;
+  while (open > 0 && Date.now() < deadline) {
+    await sleep(20);
+    open = proxy.openConnections;
+  }
+  console.log(
+    `proxy.openConnections: ${openWhileLive} at the end of the window, ${openAtDispose} right after dispose(), ${open} ${round(nowMs() - disposedAt)} ms later (bar: 0 within 1 s)`,
+  );
+  if (open > 0) {
+    // Diagnosis only: Node's default http agent keeps an idle keep-alive socket for 5 s after the last list.
+    await sleep(5500);
+    console.log(`    (diagnosis) openConnections ${round((nowMs() - disposedAt) / 1000, 1)} s after dispose: ${proxy.openConnections}`);
+  }
+
+  return {
+    figures: {
+      windowSeconds: SECONDS,
+      hiddenRequests: hidden.length,
+      startupRequests: startup,
+      visibleRequests: visible.length,
+      visibleRequestsPerMinute: round(perMinute, 2),
+      openConnectionsAfterDispose: open,
+    },
+    bars: [
+      { label: 'hidden', ok: hidden.length <= HIDDEN_BAR, detail: `${hidden.length} request(s) with no view visible: ${hidden.join(', ')}` },
+      { label: 'visible idle', ok: perMinute <= VISIBLE_BAR_PER_MIN, detail: `${round(perMinute, 2)} requests/min: ${visible.join(', ')}` },
+      { label: 'connections', ok: open === 0, detail: `${open} connection(s) still open through the proxy after dispose` },
+    ],
+  };
+});

@@ -1,0 +1,60 @@
+// `npm test`: provisions what the suites need (idempotently), builds, then runs
+// unit, integration (real engine) and end-to-end (real editor, real browser)
+// suites in that order. Ends with one summary line "N passed, N failed".
+// BERTH_TEST_SUITES=unit,integration limits the run (all by default).
+import { spawn } from 'node:child_process';
+
+const wanted = (process.env.BERTH_TEST_SUITES ?? 'unit,integration,e2e').split(',').map((s) => s.trim());
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedStages = [];
+
+function run(label, cmd, args, { parseMocha = false } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    console.log(`\n== ${label}: ${cmd} ${args.join(' ')}`);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let tail = '';
+    const onData = (stream) => (chunk) => {
+      stream.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', onData(process.stdout));
+    child.stderr.on('data', onData(process.stderr));
+    child.on('close', (code) => {
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      if (parseMocha) {
+        const num = (re) => Number(tail.match(re)?.[1] ?? 0);
+        totals.passed += num(/(\d+) passing/);
+        totals.failed += num(/(\d+) failing/);
+        totals.skipped += num(/(\d+) pending/);
+      }
+      console.log(`== ${label}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${secs} s`);
+      if (code !== 0) failedStages.push(label);
+      resolve(code === 0);
+    });
+  });
+}
+
+const mocha = ['node_modules/.bin/mocha'];
+if (wanted.includes('integration') || wanted.includes('e2e')) {
+  if (!(await run('provision engine', 'bash', ['scripts/provision.sh']))) finish();
+}
+if (!(await run('build', 'node', ['scripts/build.mjs']))) finish();
+if (!(await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit', '-p', '.']))) finish();
+if (wanted.includes('unit')) await run('unit tests', mocha[0], ['--config', 'test/.mocharc.unit.json'], { parseMocha: true });
+if (wanted.includes('integration')) await run('integration tests (real engine)', mocha[0], ['--config', 'test/.mocharc.integration.json'], { parseMocha: true });
+if (wanted.includes('e2e')) {
+  if (await run('provision editor', 'bash', ['scripts/provision-editor.sh'])) {
+    if (await run('package VSIX', 'npm', ['run', '--silent', 'package'])) {
+      await run('end-to-end tests (real VS Code, real browser)', mocha[0], ['--config', 'test/.mocharc.e2e.json'], { parseMocha: true });
+    }
+  }
+}
+finish();
+
+function finish() {
+  if (failedStages.length) console.log(`\nFailed stages: ${failedStages.join(', ')}`);
+  if (failedStages.length && totals.failed === 0) totals.failed = failedStages.length;
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(failedStages.length ? 1 : 0);
+}
