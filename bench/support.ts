@@ -140,7 +140,9 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
       const left = await listOurs(client).catch(() => [] as string[]);
       console.log(`cleanup: removed ${n} container(s) labelled ${LABEL}=${runId}; ${left.length} left`);
     })());
+  let interrupted = false;
   const onSignal = (sig: string) => {
+    interrupted = true;
     console.log(`\n${sig}: cleaning up...`);
     void cleanup().finally(() => process.exit(130));
   };
@@ -160,6 +162,7 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     } finally {
       await cleanup();
     }
+    if (interrupted) return; // the signal handler exits (130) once cleanup is done
     if (crash || !outcome) {
       console.error(`${name} crashed:`, crash);
       process.exit(1);

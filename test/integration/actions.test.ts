@@ -129,6 +129,15 @@ describe('explorer actions change the real engine', function () {
       assert.equal(after.Id, base.Id, `${BASE_IMAGE} is still there`);
     });
 
+    it('tag and remove work for a registry reference with a port and slashes', async function () {
+      const repo = `localhost:5000/${testName('team')}/app`;
+      await tagImage(client, BASE_IMAGE, repo, '2');
+      const img = (await inspectResource(client, 'images', `${repo}:2`)) as { RepoTags: string[] };
+      assert.ok(img.RepoTags.includes(`${repo}:2`));
+      assert.deepEqual(await removeImage(client, `${repo}:2`, false), [{ Untagged: `${repo}:2` }]);
+      await expectEngineError(inspectResource(client, 'images', `${repo}:2`), 'engine-error', 404);
+    });
+
     it("pruneResources('images') removes a dangling image and reports its id", async function () {
       const c = await createContainer(client, 'commit', { cmd: ['true'] });
       const dangling = await commitDangling(client, c.id);

@@ -1,4 +1,6 @@
 import type Dockerode from 'dockerode';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { EngineEndpoint, formatEndpoint } from './endpoint';
 import { EngineError, toEngineError } from './errors';
@@ -69,13 +71,27 @@ export class EngineClient {
   private docker?: Dockerode;
   private connecting?: Promise<EngineInfo>;
   private connected?: EngineInfo;
+  // Our own agent, so dispose() can close every socket this client opened: after
+  // a window reload nothing of the old instance stays connected to the engine.
+  // A local socket connects in well under a millisecond, so no keep-alive there;
+  // a TCP/TLS engine keeps connections alive (handshakes cost round trips).
+  private readonly agent: http.Agent;
 
   constructor(
     readonly endpoint: EngineEndpoint,
     private readonly defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
     /** Set when the engine could not even be named (bad address, unknown context): every call fails with it. */
     private readonly unusableReason?: string,
-  ) {}
+  ) {
+    const keepAlive = endpoint.kind === 'tcp';
+    this.agent = endpoint.kind === 'tcp' && endpoint.tls ? new https.Agent({ keepAlive }) : new http.Agent({ keepAlive });
+  }
+
+  /** Closes every connection, streams included; the client must not be used afterwards. */
+  dispose(): void {
+    this.agent.destroy();
+    this.reset();
+  }
 
   /** A client for an engine that cannot be addressed; views show `reason` as the engine's problem. */
   static unusable(reason: string): EngineClient {
@@ -195,7 +211,7 @@ export class EngineClient {
     const version = pinned ? `v${pinned}` : undefined;
     switch (ep.kind) {
       case 'unix':
-        return new (loadDockerode())({ socketPath: ep.socketPath, version });
+        return new (loadDockerode())({ socketPath: ep.socketPath, version, agent: this.agent } as Dockerode.DockerOptions);
       case 'tcp': {
         const tls = ep.tls;
         const read = (p?: string) => (p ? readFile(p).catch(() => undefined) : Promise.resolve(undefined));
@@ -208,6 +224,7 @@ export class EngineClient {
           cert,
           key,
           version,
+          agent: this.agent,
           ...(tls && !tls.verify ? { checkServerIdentity: () => undefined } : {}),
         } as Dockerode.DockerOptions);
       }

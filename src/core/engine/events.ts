@@ -63,6 +63,9 @@ export async function followEvents(client: EngineClient, opts: EventStreamOption
     });
     stream.on('end', () => finish());
     stream.on('close', () => finish());
-    stream.on('error', (err: unknown) => finish(err));
+    // A peer closing an open stream (daemon restart, proxy cut) surfaces as ECONNRESET
+    // "aborted": that is the stream's end, not an unreachable engine. If the engine
+    // is really gone, the reconnect that follows says so precisely.
+    stream.on('error', (err: unknown) => finish((err as { code?: string }).code === 'ECONNRESET' ? undefined : err));
   });
 }

@@ -97,6 +97,7 @@ export class EngineWatcher {
   /** Switches to another engine: drops what was shown and starts over if anything is visible. */
   setClient(client: EngineClient): void {
     this.stop();
+    this.client.dispose();
     this.client = client;
     this.snapshots.clear();
     this.listErrors.clear();
@@ -106,6 +107,7 @@ export class EngineWatcher {
 
   dispose(): void {
     this.stop();
+    this.client.dispose();
     this.statusEmitter.dispose();
     this.changeEmitter.dispose();
   }
