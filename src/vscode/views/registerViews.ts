@@ -49,10 +49,9 @@ export function registerViews(session: EngineSession, subscriptions: vscode.Disp
   const showStatus = (status: EngineStatus) => {
     void vscode.commands.executeCommand('setContext', 'berth.engineState', status.state);
     void vscode.commands.executeCommand('setContext', 'berth.engineProblem', status.state === 'unreachable' ? status.error.kind : '');
-    for (const kind of Object.keys(views) as ResourceKind[]) {
-      views[kind].message = status.state === 'unreachable' ? status.error.message : undefined;
-      providers[kind].rebuild();
-    }
+    // The reason shows as the views' welcome text (a TreeView message would hide it);
+    // the exact detail (path, address) is in the status bar and the Engines view.
+    for (const kind of Object.keys(views) as ResourceKind[]) providers[kind].rebuild();
   };
   subscriptions.push({ dispose: w.onDidChangeStatus(showStatus).dispose });
   subscriptions.push(

@@ -70,6 +70,7 @@ export class Editor {
           'extensions.autoCheckUpdates': false,
           'update.mode': 'none',
           'chat.disableAIFeatures': true,
+          'git.openRepositoryInParentFolders': 'never',
           'chat.commandCenter.enabled': false,
           'workbench.secondarySideBar.defaultVisibility': 'hidden',
           'security.workspace.trust.startupPrompt': 'never',

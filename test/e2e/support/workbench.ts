@@ -59,7 +59,8 @@ export class Workbench {
   async activeEditorText(): Promise<string> {
     const lines = this.page.locator('.editor-instance .view-lines').first();
     await lines.waitFor({ timeout: 30_000 });
-    return lines.innerText();
+    // Monaco renders spaces as no-break spaces.
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** Waits for an editor tab whose title contains `title`. */
