@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BerthApi, createApi } from './api';
 import { containerCommands } from './commands/containerCommands';
 import { engineCommands, viewCommands } from './commands/engineCommands';
 import { resourceCommands } from './commands/resourceCommands';
@@ -14,7 +15,7 @@ import { registerViews } from './views/registerViews';
  * resolved and contacted when a Berth view first becomes visible (or a command
  * needs it), and dockerode is loaded then.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): BerthApi {
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   const session = new EngineSession();
   const subs = context.subscriptions;
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).
   setTimeout(() => void session.resolve().catch((err) => log.warn('engine resolution failed', err)), 0);
+  return createApi(services, subs);
 }
 
 export function deactivate(): void {

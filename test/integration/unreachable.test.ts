@@ -2,7 +2,6 @@
 // and through the EngineWatcher's status; then a REAL second engine that goes
 // away and comes back under a watcher that keeps running.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -10,7 +9,8 @@ import { EngineClient } from '../../src/core/engine/client';
 import type { EngineEndpoint } from '../../src/core/engine/endpoint';
 import type { EngineError, EngineProblemKind } from '../../src/core/engine/errors';
 import { EngineWatcher, type EngineStatus } from '../../src/core/explorer/engineWatcher';
-import { expectEngineError, RUN_ID, sleep, waitFor } from './support';
+import { SecondEngine } from '../support/secondEngine';
+import { expectEngineError, RUN_ID, waitFor } from './support';
 
 type Unreachable = Extract<EngineStatus, { state: 'unreachable' }>;
 const tmp = (suffix: string) => `/tmp/bt-${RUN_ID}-${suffix}`; // short: unix socket paths max 107 bytes
@@ -107,61 +107,18 @@ describe('unreachable engines: precise reasons', function () {
   });
 
   describe('a real second engine that stops and starts again', function () {
-    const dir = tmp('d');
-    const sock = `${dir}/s`;
-    let daemon: ChildProcess | undefined;
-
-    function startDaemon(): ChildProcess {
-      const log = fs.openSync(`${dir}/log`, 'a');
-      // unshare --net: with --bridge=none dockerd deletes the host's docker0
-      // interface at start-up, which would break the main engine; in a private
-      // network namespace that deletion stays inside. The API socket is a file, so
-      // it is reachable from here all the same.
-      const args = ['--net', 'dockerd', '--data-root', `${dir}/d`, '--exec-root', `${dir}/e`, '--pidfile', `${dir}/p`];
-      args.push('-H', `unix://${sock}`, '--bridge=none', '--iptables=false', '--ip-masq=false');
-      const child = spawn('unshare', args, { stdio: ['ignore', log, log] });
-      fs.closeSync(log);
-      return child;
-    }
-
-    async function stopDaemon(child: ChildProcess | undefined): Promise<void> {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(t);
-    }
-
-    async function engineUp(): Promise<void> {
-      const client = new EngineClient({ kind: 'unix', socketPath: sock }, 2000);
-      await waitFor(() => client.connect(), 30_000, `dockerd on ${sock}`, 200);
-    }
+    const engine = new SecondEngine(tmp('d'));
+    const sock = engine.socketPath;
 
     before(async function () {
       this.timeout(45_000);
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.mkdirSync(dir, { recursive: true });
-      daemon = startDaemon();
-      await engineUp();
+      await engine.start();
     });
 
     after(async function () {
       this.timeout(60_000);
       watcher?.dispose();
-      await stopDaemon(daemon);
-      // Best effort: processes dockerd left behind (its containerd), mounts, then the files.
-      for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-        try {
-          if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          /* gone already */
-        }
-      }
-      const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir));
-      for (const m of mounts.reverse()) spawn('umount', ['-l', m], { stdio: 'ignore' });
-      await sleep(200);
-      fs.rmSync(dir, { recursive: true, force: true });
+      await engine.destroy();
     });
 
     it('goes live, turns unreachable within 5 s of the engine stopping, and comes back on its own', async function () {
@@ -172,14 +129,14 @@ describe('unreachable engines: precise reasons', function () {
       assert.equal(st.info.apiVersion, '1.41');
 
       const killedAt = Date.now();
-      await stopDaemon(daemon);
+      await engine.stop();
       const down = await unreachable(w, Math.max(0, 5000 - (Date.now() - killedAt)));
       assert.ok(['socket-missing', 'refused'].includes(down.error.kind), `kind ${down.error.kind}: ${down.error.message}`);
       assert.ok(down.error.message.includes(sock), down.error.message);
       const downMs = Date.now() - killedAt;
 
       const startedAt = Date.now();
-      daemon = startDaemon();
+      await engine.start();
       const back = await waitFor(() => (w.status.state === 'live' ? w.status : undefined), 15_000, `live again (now ${w.status.state})`, 50);
       assert.equal(back.events, true);
       assert.ok(Array.isArray(w.snapshot('containers')));

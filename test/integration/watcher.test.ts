@@ -115,7 +115,7 @@ describe('EngineWatcher against the real engine', function () {
   // reset under a chunked response as an 'error' (ECONNRESET, "aborted") first,
   // so followEvents rejects, the watcher maps it to kind 'refused' and shows
   // the healthy engine as unreachable until the reconnect 250 ms later.
-  it('BUG: a cut event stream must not show the healthy engine as unreachable while reconnecting', async function () {
+  it('a cut event stream does not show the healthy engine as unreachable while reconnecting', async function () {
     const w = watch();
     w.setVisible('containers', true);
     await live(w);
