@@ -15,7 +15,7 @@
 import type { ContainerRecord } from '../src/core/engine/resources';
 import { removeContainer } from '../src/core/engine/resources';
 import { EngineWatcher } from '../src/core/explorer/engineWatcher';
-import { createContainer, createMany, makeClient, median, nowMs, percentile, round, runBench, runId, sleep } from './support';
+import { createContainer, createMany, makeClient, median, nowMs, percentile, round, runBench, runId, sleep, showContainersAndGoLive } from './support';
 
 const SINGLE_SAMPLES = 10;
 const SINGLE_BAR_MS = 600;
@@ -62,14 +62,7 @@ runBench('freshness', async ({ client, onTeardown }) => {
     });
 
   const tLive = nowMs();
-  const live = new Promise<void>((resolve, reject) => {
-    watcher.onDidChangeStatus((s) => {
-      if (s.state === 'live') resolve();
-      if (s.state === 'unreachable') reject(s.error);
-    });
-  });
-  watcher.setVisible('containers', true);
-  await live;
+  await showContainersAndGoLive(watcher);
   if (!watcher.snapshot('containers')) await until(() => watcher.snapshot('containers') !== undefined, 10_000, 'first list');
   const status = watcher.status;
   console.log(`watcher live in ${round(nowMs() - tLive)} ms (events: ${status.state === 'live' && status.events}), ${current.size} containers listed`);

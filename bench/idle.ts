@@ -21,7 +21,7 @@ import { followEvents } from '../src/core/engine/events';
 import { EngineWatcher } from '../src/core/explorer/engineWatcher';
 import { kindChangedBy, WATCHED_EVENT_TYPES } from '../src/core/explorer/eventKinds';
 import { EngineProxy } from '../test/support/engineProxy';
-import { createContainer, DOCKER_SOCKET, makeClient, nowMs, round, runBench, runId, sleep } from './support';
+import { createContainer, DOCKER_SOCKET, makeClient, nowMs, round, runBench, runId, sleep, showContainersAndGoLive } from './support';
 
 const SECONDS = Number(process.env.BERTH_BENCH_IDLE_SECONDS ?? 60);
 const HIDDEN_BAR = 0;
@@ -71,14 +71,7 @@ runBench('idle', async ({ client, onTeardown }) => {
 
   // (ii) Containers visible, nothing changes
   const tLive = nowMs();
-  const live = new Promise<void>((resolve, reject) => {
-    watcher.onDidChangeStatus((s) => {
-      if (s.state === 'live') resolve();
-      if (s.state === 'unreachable') reject(s.error);
-    });
-  });
-  watcher.setVisible('containers', true);
-  await live;
+  await showContainersAndGoLive(watcher);
   const status = watcher.status;
   const startup = proxy.requests.length - hidden.length;
   console.log(`(ii) live in ${round(nowMs() - tLive)} ms (events: ${status.state === 'live' && status.events}) after ${startup} request(s):`);

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { EngineClient } from '../src/core/engine/client';
 import { removeContainer } from '../src/core/engine/resources';
+import type { EngineWatcher } from '../src/core/explorer/engineWatcher';
 
 export const DOCKER_SOCKET = process.env.BERTH_BENCH_SOCKET ?? '/var/run/docker.sock';
 export const IMAGE = 'busybox:1.35';
@@ -172,4 +173,16 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     console.log(`RESULT ${name} ${JSON.stringify({ ...outcome.figures, pass })}`);
     process.exit(0);
   })();
+}
+
+/** Shows the Containers view to `watcher` and resolves once it is live (rejects when the engine is unreachable). */
+export function showContainersAndGoLive(watcher: EngineWatcher): Promise<void> {
+  const live = new Promise<void>((resolve, reject) => {
+    watcher.onDidChangeStatus((s) => {
+      if (s.state === 'live') resolve();
+      if (s.state === 'unreachable') reject(s.error);
+    });
+  });
+  watcher.setVisible('containers', true);
+  return live;
 }

@@ -1,0 +1,201 @@
+// `npm start`: from a fresh Debian machine (root) to a real VS Code in the browser with
+// Berth installed from its packaged VSIX and the demo workspace examples/shop open,
+// connected to a Docker engine. Ctrl-C stops everything this run started.
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { REPO, RunningCodeServer, startCodeServer } from './codeServer';
+
+const USAGE = `Usage: npm start [-- --port N]
+
+Provisions a Docker engine (only when none answers) and code-server, packages Berth,
+builds the demo images, then serves VS Code with Berth and examples/shop open at
+http://127.0.0.1:N (default 8080; or set BERTH_PORT). Ctrl-C stops what it started.`;
+
+// The same socket scripts/provision.sh provisions.
+const SOCK = process.env.BERTH_TEST_SOCKET ?? '/var/run/docker.sock';
+const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+// Stable across runs so the editor keeps its state (open editors, layout) between starts.
+const ROOT = path.join(REPO, '.cache/start');
+const WORKSPACE = path.join(REPO, 'examples/shop');
+const LOG = path.join(ROOT, 'start.log');
+const STEPS = 5;
+
+let stepNo = 0;
+let midLine = false; // a step's line is open: anything else printed must start a new line
+let current: ChildProcess | undefined; // the step's child, ended on SIGTERM
+let server: RunningCodeServer | undefined;
+let engineWasUp = true;
+let stopping = false;
+let logStarted = false; // errors before it (bad arguments) have no log to point at
+
+function say(line: string): void {
+  if (midLine) process.stdout.write('\n');
+  midLine = false;
+  console.log(`[berth] ${line}`);
+}
+
+async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  if (midLine) process.stdout.write('\n');
+  process.stdout.write(`[berth] ${++stepNo}/${STEPS} ${label} … `);
+  midLine = true; // the step's output goes to the log, so the line stays ours until it ends
+  const result = await fn();
+  const secs = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  if (midLine) process.stdout.write(`ok, ${secs}\n`);
+  else console.log(`[berth] ${stepNo}/${STEPS} ok, ${secs}`);
+  midLine = false;
+  return result;
+}
+
+/** Runs a command (argument array, no shell) with its output appended to the log. */
+function run(cmd: string, args: string[]): Promise<number> {
+  fs.appendFileSync(LOG, `\n$ ${cmd} ${args.join(' ')}\n`);
+  const fd = fs.openSync(LOG, 'a');
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    current = child;
+    child.on('error', (err) => (fs.appendFileSync(LOG, `${err.message}\n`), resolve(127)));
+    child.on('exit', (code) => ((current = undefined), resolve(code ?? 1)));
+  });
+}
+
+async function must(what: string, cmd: string, args: string[]): Promise<void> {
+  const code = await run(cmd, args);
+  if (code !== 0) throw new Error(`${what} failed (exit ${code})`);
+}
+
+/** GET /_ping on the engine's socket: true when a daemon answers. */
+function engineAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath: SOCK, path: '/_ping', timeout: 3000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** The dockerd this run made provision.sh start (it writes its PID to the default pidfile). */
+function ourDockerd(): number | undefined {
+  if (engineWasUp) return undefined;
+  const pid = Number(fs.readFileSync('/var/run/docker.pid', { encoding: 'utf8', flag: 'a+' }).trim());
+  return pid > 0 && alive(pid) && fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' ? pid : undefined;
+}
+
+// dockerd is not our child: once ended, it may linger as a zombie until init reaps it.
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function stopDockerd(): Promise<void> {
+  const pid = ourDockerd();
+  if (!pid) return;
+  say(`stopping the dockerd this run started (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  // dockerd stops its containers first (10 s grace each, in parallel).
+  for (let i = 0; i < 120 && alive(pid); i++) await new Promise((r) => setTimeout(r, 250));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function parsePort(argv: string[]): number | 'help' {
+  let raw = process.env.BERTH_PORT ?? '8080';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--port') raw = argv[++i] ?? '';
+    else if (a.startsWith('--port=')) raw = a.slice('--port='.length);
+    else throw new Error(`unknown argument ${a} (see --help)`);
+  }
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port "${raw}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = parsePort(process.argv.slice(2));
+  if (port === 'help') return console.log(USAGE);
+  // Otherwise code-server fails to bind and an old instance's /healthz would answer for it.
+  if (!(await portFree(port))) throw new Error(`port ${port} is in use on 127.0.0.1; choose another with --port N or BERTH_PORT`);
+  fs.mkdirSync(ROOT, { recursive: true });
+  fs.writeFileSync(LOG, `npm start ${new Date().toISOString()}\n`);
+  logStarted = true;
+  say(`log: ${path.relative(process.cwd(), LOG)}`);
+
+  engineWasUp = await engineAnswers();
+  await step(`Docker engine (${engineWasUp ? 'already answers' : 'provisioning, starting dockerd'})`, () =>
+    must('provisioning the engine (scripts/provision.sh)', 'bash', ['scripts/provision.sh']));
+  await step('VS Code (code-server) and chromium', () =>
+    must('provisioning the editor (scripts/provision-editor.sh)', 'bash', ['scripts/provision-editor.sh']));
+  await step('packaging Berth (dist/berth.vsix)', () => must('packaging the VSIX (npm run package)', 'npm', ['run', '--silent', 'package']));
+  const failed: string[] = [];
+  await step('building the demo images shop-web:dev, shop-worker:dev', async () => {
+    for (const svc of ['web', 'worker']) {
+      const code = await run(DOCKER, ['-H', `unix://${SOCK}`, 'build', '-t', `shop-${svc}:dev`, path.join(WORKSPACE, svc)]);
+      if (code !== 0 && !stopping) failed.push(`shop-${svc}:dev`);
+    }
+  });
+  // The demo still opens without images; Berth can build them from the workspace.
+  if (failed.length) say(`warning: building ${failed.join(', ')} failed; see ${LOG}`);
+  server = await step(`starting VS Code on 127.0.0.1:${port}`, () =>
+    startCodeServer({
+      root: ROOT,
+      workspace: WORKSPACE,
+      port,
+      settings: SOCK === '/var/run/docker.sock' ? {} : { 'berth.engine': `unix://${SOCK}` },
+    }));
+  if (stopping) return;
+  const { process: child, logFile } = server;
+  child.once('exit', async (code, signal) => {
+    if (stopping) return;
+    stopping = true;
+    const tail = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
+    say(`code-server exited by itself (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail}`);
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // helpers left in its process group
+    } catch {
+      /* none left */
+    }
+    await stopDockerd();
+    process.exit(1);
+  });
+  say(`Berth is running in VS Code at ${server.url}`);
+  say('Press Ctrl-C to stop.');
+}
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping`);
+  current?.kill('SIGTERM');
+  await server?.stop();
+  await stopDockerd();
+  say('stopped');
+  process.exit(0);
+}
+
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+main().catch(async (err: Error) => {
+  if (stopping) return; // a step ended by Ctrl-C: shutdown() reports and exits
+  stopping = true;
+  say(`error: ${err.message.split('\n')[0]}${logStarted ? ` (log: ${LOG})` : ''}`);
+  await server?.stop();
+  await stopDockerd().catch(() => undefined);
+  process.exit(1);
+});
