@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { runSuite, suiteFiles, writeReport } from './runSuite';
 
 // extensionTestsPath for @vscode/test-electron (test/exthost/desktop.ts): the
@@ -12,5 +11,3 @@ export async function run(): Promise<void> {
   if (process.env.BERTH_EXTHOST_REPORT) writeReport(process.env.BERTH_EXTHOST_REPORT, report);
   if (report.failed > 0) throw new Error(`${report.failed} extension-host test(s) failed`);
 }
-
-export const distDir = path.resolve(__dirname);

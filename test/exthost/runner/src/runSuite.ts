@@ -71,6 +71,8 @@ export function writeReport(file: string, report: Report): void {
 }
 
 function errorText(err: unknown): string {
-  if (err instanceof Error) return (err.stack ?? `${err.name}: ${err.message}`).split('\n').slice(0, 8).join('\n');
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  // The whole message (assertion diffs are in it), then where it was thrown.
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 4);
+  return [`${err.name}: ${err.message}`, ...frames].join('\n');
 }
