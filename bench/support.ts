@@ -147,8 +147,11 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     console.log(`\n${sig}: cleaning up...`);
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // A lasting listener: the signal may arrive more than once (terminal group, npx,
+  // tsx relaying it), and tsx exits at once on a signal nobody listens to any more.
+  // cleanup() is memoized, so repeats only wait for the same cleanup.
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   console.log(`${name}: run ${runId} (label ${LABEL}=${runId}), engine ${DOCKER_SOCKET}`);
   void (async () => {

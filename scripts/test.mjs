@@ -3,6 +3,7 @@
 // suites in that order. Ends with one summary line "N passed, N failed".
 // BERTH_TEST_SUITES=unit,integration limits the run (all by default).
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const wanted = (process.env.BERTH_TEST_SUITES ?? 'unit,integration,e2e').split(',').map((s) => s.trim());
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -46,7 +47,16 @@ if (wanted.includes('integration')) await run('integration tests (real engine)',
 if (wanted.includes('e2e')) {
   if (await run('provision editor', 'bash', ['scripts/provision-editor.sh'])) {
     if (await run('package VSIX', 'npm', ['run', '--silent', 'package'])) {
+      const report = 'test-results/e2e/exthost-report.json';
+      rmSync(report, { force: true });
       await run('end-to-end tests (real VS Code, real browser)', mocha[0], ['--config', 'test/.mocharc.e2e.json'], { parseMocha: true });
+      // The extension-host suite runs inside the editor as one e2e test; count its tests too.
+      if (existsSync(report)) {
+        const r = JSON.parse(readFileSync(report, 'utf8'));
+        console.log(`== extension-host suite: ${r.passed} passed, ${r.failed} failed`);
+        totals.passed += r.passed;
+        totals.failed += r.failed;
+      }
     }
   }
 }

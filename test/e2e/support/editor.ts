@@ -44,15 +44,24 @@ export class Editor {
     const missing = editorMissing();
     if (missing) throw new Error(missing);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-e2e-'));
-    const server = await startCodeServer({ root, workspace: opts.workspace, trusted: opts.trusted, env: opts.env, settings: opts.settings, vsix: [VSIX, ...(opts.extraVsix ?? [])] });
+    let server: RunningCodeServer;
     try {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      server = await startCodeServer({ root, workspace: opts.workspace, trusted: opts.trusted, env: opts.env, settings: opts.settings, vsix: [VSIX, ...(opts.extraVsix ?? [])] });
+    } catch (err) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
+    try {
+      // Signals are the owner's to handle: Playwright's own handlers would close the
+      // browser and exit at once, leaving code-server and test resources behind.
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
       const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
       await page.goto(server.url);
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       return new Editor(page, server, browser, root);
     } catch (err) {
       await server.stop();
+      fs.rmSync(root, { recursive: true, force: true });
       throw err;
     }
   }
