@@ -33,7 +33,7 @@ engine_up() { timeout 5 "$DOCKER" -H "unix://$SOCK" version --format '{{.Server.
 if ! engine_up; then
   log "starting dockerd (log: $STATE_DIR/dockerd.log)"
   # setsid: the daemon must outlive this script and the test run that started it.
-  setsid dockerd -H "unix://$SOCK" >"$STATE_DIR/dockerd.log" 2>&1 < /dev/null &
+  setsid dockerd -H "unix://$SOCK" >>"$STATE_DIR/dockerd.log" 2>&1 < /dev/null &
   for _ in $(seq 1 120); do engine_up && break; sleep 0.25; done
   engine_up || { tail -n 30 "$STATE_DIR/dockerd.log" >&2; echo "[provision] dockerd did not answer on $SOCK" >&2; exit 1; }
 fi

@@ -27,6 +27,7 @@ let stepNo = 0;
 let midLine = false; // a step's line is open: anything else printed must start a new line
 let current: ChildProcess | undefined; // the step's child, ended on SIGTERM
 let server: RunningCodeServer | undefined;
+let starting: Promise<RunningCodeServer> | undefined; // Ctrl-C mid-start must still stop it
 let engineWasUp = true;
 let stopping = false;
 let logStarted = false; // errors before it (bad arguments) have no log to point at
@@ -43,6 +44,7 @@ async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   process.stdout.write(`[berth] ${++stepNo}/${STEPS} ${label} … `);
   midLine = true; // the step's output goes to the log, so the line stays ours until it ends
   const result = await fn();
+  if (stopping) return result; // Ctrl-C came meanwhile: shutdown() does the talking
   const secs = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   if (midLine) process.stdout.write(`ok, ${secs}\n`);
   else console.log(`[berth] ${stepNo}/${STEPS} ok, ${secs}`);
@@ -83,8 +85,12 @@ function engineAnswers(): Promise<boolean> {
 /** The dockerd this run made provision.sh start (it writes its PID to the default pidfile). */
 function ourDockerd(): number | undefined {
   if (engineWasUp) return undefined;
-  const pid = Number(fs.readFileSync('/var/run/docker.pid', { encoding: 'utf8', flag: 'a+' }).trim());
-  return pid > 0 && alive(pid) && fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' ? pid : undefined;
+  try {
+    const pid = Number(fs.readFileSync('/var/run/docker.pid', 'utf8').trim());
+    return pid > 0 && alive(pid) && fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' ? pid : undefined;
+  } catch {
+    return undefined; // no pidfile: dockerd did not start (or writes it elsewhere)
+  }
 }
 
 // dockerd is not our child: once ended, it may linger as a zombie until init reaps it.
@@ -122,8 +128,8 @@ function parsePort(argv: string[]): number | 'help' {
     else if (a.startsWith('--port=')) raw = a.slice('--port='.length);
     else throw new Error(`unknown argument ${a} (see --help)`);
   }
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port "${raw}"`);
+  const port = /^\d+$/.test(raw) ? Number(raw) : NaN; // Number() alone takes "0x10", "1e3", ""
+  if (!(port >= 1 && port <= 65535)) throw new Error(`invalid port "${raw}"`);
   return port;
 }
 
@@ -152,13 +158,14 @@ async function main(): Promise<void> {
   });
   // The demo still opens without images; Berth can build them from the workspace.
   if (failed.length) say(`warning: building ${failed.join(', ')} failed; see ${LOG}`);
+  fs.rmSync(path.join(ROOT, 'code-server.log'), { force: true }); // so a crash report shows this run only
   server = await step(`starting VS Code on 127.0.0.1:${port}`, () =>
-    startCodeServer({
+    (starting = startCodeServer({
       root: ROOT,
       workspace: WORKSPACE,
       port,
       settings: SOCK === '/var/run/docker.sock' ? {} : { 'berth.engine': `unix://${SOCK}` },
-    }));
+    })));
   if (stopping) return;
   const { process: child, logFile } = server;
   child.once('exit', async (code, signal) => {
@@ -183,7 +190,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   say(`${signal}: stopping`);
   current?.kill('SIGTERM');
-  await server?.stop();
+  await (server ?? (await starting?.catch(() => undefined)))?.stop();
   await stopDockerd();
   say('stopped');
   process.exit(0);
