@@ -31,21 +31,23 @@ export class EngineSession implements vscode.Disposable {
   /** Resolves once (re-resolved by reload()); safe to call from anywhere. */
   resolve(): Promise<Resolution> {
     if (this.resolution) return Promise.resolve(this.resolution);
-    this.resolving ??= this.load().finally(() => (this.resolving = undefined));
+    if (!this.resolving) {
+      const loading = this.load().finally(() => {
+        if (this.resolving === loading) this.resolving = undefined;
+      });
+      this.resolving = loading;
+    }
     return this.resolving;
   }
 
   /** Re-reads settings, environment and Docker's context store; reconnects when the engine changed. */
-  async reload(): Promise<Resolution> {
-    const before = this.resolution;
+  reload(): Promise<Resolution> {
     this.resolution = undefined;
-    const after = await this.resolve();
-    if (!before || JSON.stringify(before.current) !== JSON.stringify(after.current)) this.applyClient(after);
-    this.changed.fire(after);
-    return after;
+    this.resolving = undefined; // an in-flight load may have read the old settings
+    return this.resolve();
   }
 
-  /** The client for the current engine, for commands; throws a readable error when the engine cannot be named. */
+  /** The client for the current engine (one that cannot be addressed fails each call with the reason). */
   async client(): Promise<EngineClient> {
     await this.resolve();
     return this.watcher.engine;
@@ -56,24 +58,26 @@ export class EngineSession implements vscode.Disposable {
     this.changed.dispose();
   }
 
+  /** What the watcher's client was made for; a new client only when this changes. */
+  private appliedKey?: string;
+  private loads = 0;
+
   private async load(): Promise<Resolution> {
+    const seq = ++this.loads;
     const setting = vscode.workspace.getConfiguration('berth').get<string>('engine') ?? '';
     const r = await resolveEngines({ env: process.env, homeDir: os.homedir(), setting });
-    const first = !this.resolution && !this.applied;
+    // A newer load started meanwhile (settings changed again): its answer wins.
+    if (seq !== this.loads) return this.resolve();
     this.resolution = r;
-    if (first) {
-      this.applyClient(r);
-      this.changed.fire(r);
+    const timeout = timeoutMs();
+    const key = JSON.stringify([r.current, timeout]);
+    if (key !== this.appliedKey) {
+      this.appliedKey = key;
+      const endpoint = r.current.endpoint;
+      this.watcher.setClient(endpoint ? new EngineClient(endpoint, timeout) : EngineClient.unusable(r.current.problem ?? 'No engine address.'));
     }
+    this.changed.fire(r);
     return r;
-  }
-
-  private applied = false;
-
-  private applyClient(r: Resolution): void {
-    this.applied = true;
-    const endpoint = r.current.endpoint;
-    this.watcher.setClient(endpoint ? new EngineClient(endpoint, timeoutMs()) : EngineClient.unusable(r.current.problem ?? 'No engine address.'));
   }
 }
 

@@ -83,6 +83,29 @@ describe('Berth in the extension host', function () {
     assert.equal(config().inspect('engine')?.globalValue, previous);
   });
 
+  it('switches engines in one step, persists the choice in user settings, and switches back', async function () {
+    const { api } = await berth();
+    const config = () => vscode.workspace.getConfiguration('berth');
+    await vscode.commands.executeCommand('berth.containers.focus');
+    await waitFor(() => api.engineStatus().state === 'live', 15_000, 'the default engine live');
+    const missing = `/tmp/berth-exthost-${RUN_ID}-missing.sock`;
+    try {
+      // What a click on an Engines row does, with a candidate as the view holds it.
+      await vscode.commands.executeCommand('berth.engine.use', { name: `unix://${missing}`, source: 'setting', endpoint: { kind: 'unix', socketPath: missing } });
+      assert.equal(config().inspect('engine')?.globalValue, `unix://${missing}`, 'the choice is written to user settings');
+      const down = await waitFor(() => api.engineStatus().state === 'unreachable' && api.engineStatus(), 15_000, 'the switched-to engine reported unreachable');
+      assert.equal(down.address, `unix://${missing}`);
+      assert.match(down.problem ?? '', new RegExp(`No Docker engine socket at ${missing}`));
+      assert.equal(api.explorerRows('containers').length, 0, 'no stale rows from the previous engine');
+    } finally {
+      await vscode.commands.executeCommand('berth.engine.use', { name: 'default', source: 'default' });
+    }
+    assert.equal(config().inspect('engine')?.globalValue, 'default');
+    await waitFor(() => api.engineStatus().state === 'live', 15_000, 'the default engine live again');
+    assert.equal(api.engineStatus().address, 'unix:///var/run/docker.sock');
+    await config().update('engine', undefined, vscode.ConfigurationTarget.Global);
+  });
+
   describe('Containers view against the real engine', function () {
     const project = `berth-exthost-${RUN_ID}`;
     const name = `${project}-web-1`;
@@ -104,7 +127,8 @@ describe('Berth in the extension host', function () {
 
     it('lists a labelled container inside its Compose-project group, and flat when ungrouped', async function () {
       await vscode.commands.executeCommand('berth.containers.focus');
-      const row = await waitFor(containerRow, 10_000, `a group row "${project}" holding "${name}" in explorerRows('containers')`);
+      // The row may first show the container as created (the create event precedes the start).
+      const row = await waitFor(() => containerRow()?.ref?.state === 'running' && containerRow(), 10_000, `a group row "${project}" holding "${name}" running`);
       assert.equal(row.ref?.id, id);
       assert.equal(row.ref?.state, 'running');
       assert.equal(api.engineStatus().state, 'live');
