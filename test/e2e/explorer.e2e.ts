@@ -53,6 +53,16 @@ describe('explorer in a real editor (e2e)', function () {
     await editor!.screenshot('containers-stopped');
   });
 
+  it('switches grouping from the command palette', async function () {
+    const containers = await wb.section('Containers');
+    await wb.runCommand('Berth: Show Containers Ungrouped');
+    await containers.waitForNoRow(project, 15_000);
+    assert.equal(await (await containers.row(name)).level(), 1, 'flat rows when ungrouped');
+    await wb.runCommand('Berth: Group Containers by Compose Project / Stack');
+    await containers.row(project, 15_000);
+    assert.equal(await (await containers.row(name)).level(), 2, 'back inside its group');
+  });
+
   it('lists the local busybox:1.35 image, and inspect opens its JSON document', async function () {
     const images = await wb.section('Images');
     await images.row('busybox', SLOW);

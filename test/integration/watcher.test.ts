@@ -61,6 +61,23 @@ describe('EngineWatcher against the real engine', function () {
     await waitFor(() => !shows(w, c.id), 1000, 'removed container gone from snapshot', 10);
   });
 
+  it('lists a view that becomes visible while the first lists are still running', async function () {
+    const w = watch();
+    let shownWhileConnecting = false;
+    // The editor reports restored views one by one; one may come in after the first
+    // list has answered but before the watcher is live.
+    w.onDidChangeResource((k) => {
+      if (k === 'containers' && w.status.state !== 'live' && !shownWhileConnecting) {
+        shownWhileConnecting = true;
+        w.setVisible('volumes', true);
+      }
+    });
+    w.setVisible('containers', true);
+    await live(w);
+    assert.ok(shownWhileConnecting, 'the volumes view was shown before the watcher went live');
+    await waitFor(() => w.snapshot('volumes') !== undefined, 3000, 'a first list of volumes');
+  });
+
   it('with no view visible: idle, no engine request over 3 s, no open connection', async function () {
     this.timeout(30_000);
     const w = watch();

@@ -79,9 +79,11 @@ export class EngineWatcher {
     if (isVisible === this.visible.has(kind)) return;
     if (isVisible) {
       this.visible.add(kind);
+      // Shown again after a while hidden, or first shown: whatever it holds may be stale.
+      this.dirty.add(kind);
       if (!this.session) this.start();
-      // Shown again after a while hidden: whatever it holds may be stale.
       else if (this.currentStatus.state === 'live') void this.listNow([kind]);
+      // Otherwise the connect loop lists it once live (see run()).
     } else {
       this.visible.delete(kind);
       if (this.visible.size === 0) this.stop();
@@ -159,6 +161,9 @@ export class EngineWatcher {
         await Promise.race([open, done]);
         await this.listNow([...this.visible], true);
         this.setStatus({ state: 'live', info, events: true });
+        // Views that became visible while the first lists ran.
+        const missed = [...this.visible].filter((k) => this.dirty.has(k));
+        if (missed.length) void this.listNow(missed);
         failures = 0;
         await done;
         // The engine closed the stream (restart, proxy cut): reconnect, ping again.

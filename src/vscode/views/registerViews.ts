@@ -40,7 +40,19 @@ export function registerViews(session: EngineSession, subscriptions: vscode.Disp
       // Resolution first, so the watcher never connects to a placeholder engine.
       void session.resolve().then(() => w.setVisible(kind, view.visible && visible));
     };
-    subscriptions.push(view, providers[kind], view.onDidChangeVisibility((e) => follow(e.visible)));
+    // A failed list (the engine answered, but with an error) says so above the tree
+    // instead of passing for an empty list.
+    // (Only while live: a message would hide the unreachable welcome.)
+    const showListError = () => {
+      view.message = w.status.state === 'live' ? w.listError(kind)?.message : undefined;
+    };
+    subscriptions.push(
+      view,
+      providers[kind],
+      view.onDidChangeVisibility((e) => follow(e.visible)),
+      { dispose: w.onDidChangeResource((k) => k === kind && showListError()).dispose },
+      { dispose: w.onDidChangeStatus(showListError).dispose },
+    );
     if (view.visible) follow(true);
   }
   const engines = new EnginesTreeProvider(session);

@@ -146,6 +146,17 @@ describe('Berth in the extension host', function () {
       assert.equal(api.explorerRows('containers').find((r) => r.label === name), undefined, 'no top-level container row when grouped');
     });
 
+    it('follows a container\'s logs in a terminal named after it, and stops following when it closes', async function () {
+      await vscode.commands.executeCommand('berth.containers.focus');
+      const row = await waitFor(() => containerRow()?.ref?.state === 'running' && containerRow(), 10_000, 'the running container row');
+      await vscode.commands.executeCommand('berth.container.logs', row);
+      const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name === `Logs: ${name}`), 10_000, 'the logs terminal');
+      const closed = new Promise<void>((resolve) => vscode.window.onDidCloseTerminal((t) => t === terminal && resolve()));
+      terminal.dispose();
+      await closed;
+      assert.equal(vscode.window.terminals.some((t) => t.name === `Logs: ${name}`), false);
+    });
+
     it('stops a running container with berth.container.stop given its explorer row', async function () {
       assert.ok(id);
       await vscode.commands.executeCommand('berth.containers.focus');
