@@ -89,33 +89,12 @@ export async function commitDangling(client: EngineClient, containerId: string):
   return r.Id;
 }
 
+export { waitFor } from '../support/waitFor';
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls `probe` until it returns a truthy value (which is returned); fails after timeoutMs naming `what`. */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  timeoutMs: number,
-  what = 'condition',
-  intervalMs = 50,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() >= deadline) {
-      const why = lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** Asserts that `p` rejects with an EngineError of `kind` (and `status`, when given); returns it. */
 export async function expectEngineError(p: Promise<unknown>, kind: EngineProblemKind, status?: number): Promise<EngineError> {

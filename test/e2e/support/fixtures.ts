@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import { EngineClient } from '../../../src/core/engine/client';
 import { parseDockerHost } from '../../../src/core/engine/endpoint';
+import { waitFor } from '../../support/waitFor';
 import type { Editor } from './editor';
+
+export { waitFor as waitUntil };
 
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 export const LABEL = 'berth.e2e';
@@ -43,20 +46,6 @@ export async function removeLabelled(client: EngineClient): Promise<void> {
   await Promise.all(list.map((c) => client.request('DELETE', `/containers/${c.Id}`, 'remove', { query: { force: true } }).catch(() => undefined)));
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * mocha hook body: when the test failed, save a screenshot and print where it
