@@ -1,0 +1,94 @@
+import type { Fix, Instruction, ParsedDockerfile, Range, Severity } from './types';
+
+export type LabelType = 'text' | 'url' | 'spdx' | 'hash' | 'rfc3339' | 'semver' | 'email';
+
+/** hadolint's configuration keys (from .hadolint.yaml, HADOLINT_* or editor settings). */
+export interface LintConfig {
+  ignored: string[];
+  override: Partial<Record<Severity, string[]>>;
+  trustedRegistries: string[];
+  labelSchema: Record<string, LabelType>;
+  strictLabels: boolean;
+  disableIgnorePragma: boolean;
+  /** Findings below this do not fail the CLI. */
+  failureThreshold: Severity | 'none';
+  noFail: boolean;
+}
+
+export const DEFAULT_CONFIG: LintConfig = {
+  ignored: [],
+  override: {},
+  trustedRegistries: [],
+  labelSchema: {},
+  strictLabels: false,
+  disableIgnorePragma: false,
+  failureThreshold: 'info',
+  noFail: false,
+};
+
+/** One build stage: its FROM and the instructions up to the next FROM. */
+export interface Stage {
+  index: number;
+  from: Instruction;
+  /** The `AS name`, as written (BuildKit lower-cases it for lookups). */
+  name?: string;
+  nameRange?: Range;
+  /** The image reference as written, e.g. `node:${VERSION}`. */
+  image: string;
+  imageRange: Range;
+  /** The image with global ARG defaults substituted (undefined when a variable has no default). */
+  resolvedImage?: string;
+  /** The earlier stage this one is built FROM, when the image names one. */
+  parent?: Stage;
+  /** Instructions after FROM, in order (ONBUILD triggers are in their ONBUILD's `trigger`). */
+  instructions: Instruction[];
+}
+
+export interface DockerfileModel {
+  parsed: ParsedDockerfile;
+  /** ARG instructions before the first FROM. */
+  globalArgs: Instruction[];
+  /** Global ARG name → default value (undefined when declared without one). */
+  globalArgDefaults: Map<string, string | undefined>;
+  stages: Stage[];
+  /** Every instruction in file order (ONBUILD triggers not flattened). */
+  instructions: Instruction[];
+}
+
+export interface Report {
+  /** Reports the rule's default message (or `message`) at `range`, with optional quick fixes. */
+  (range: Range, message?: string, fixes?: Fix[]): void;
+}
+
+export interface RuleContext {
+  model: DockerfileModel;
+  config: LintConfig;
+  report: Report;
+  /**
+   * Instructions with `keyword` in file order, with their stage. With `onbuild`,
+   * ONBUILD triggers of that keyword are included too (hadolint applies many
+   * rules to the triggered instruction).
+   */
+  instructions(keyword: string, opts?: { onbuild?: boolean }): Array<{ instruction: Instruction; stage?: Stage }>;
+}
+
+export interface Rule {
+  /** The hadolint code (DLxxxx), a Berth code (BRxxxx), or the BuildKit check name for BuildKit-only checks. */
+  code: string;
+  /** Other tools' names for the same concept (BuildKit check names). */
+  aliases?: string[];
+  severity: Severity;
+  /** Default message, as the reference tool words it. */
+  message: string;
+  /** Documentation link shown with the diagnostic. */
+  url: string;
+  /** Why the rule exists, in a sentence or two (hover text). */
+  rationale: string;
+  /** Off unless enabled (hadolint's "ignore" default severity, BuildKit's experimental checks). */
+  optIn?: boolean;
+  check(ctx: RuleContext): void;
+}
+
+export const hadolintUrl = (code: string) => `https://github.com/hadolint/hadolint/wiki/${code}`;
+export const buildkitUrl = (name: string) =>
+  `https://docs.docker.com/reference/build-checks/${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}/`;
