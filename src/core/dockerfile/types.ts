@@ -48,6 +48,13 @@ export interface Instruction {
   flags: Flag[];
   /** `args` without the leading flags. */
   rest: string;
+  /** Offset of `rest` within `args`. */
+  restOffset: number;
+  /**
+   * Maps an offset into `args` back to the file (continuations make `args` span
+   * lines). Offsets past the end map to the end of the arguments.
+   */
+  argsPosition(offset: number): Position;
   /** The exec (JSON array) form when `rest` is a valid JSON array of strings. */
   json?: string[];
   heredocs: Heredoc[];

@@ -1,0 +1,96 @@
+// bench/lint-conformance: Berth's Dockerfile linter against hadolint's and
+// BuildKit's own test cases (../shared/conformance), as black-box data.
+//   npx tsx bench/lint-conformance.ts [--rule CODE] [--verbose] [--corpus hadolint|buildkit]
+// A case is judged only on whether its rule fires (and, with `count`, how often).
+// hadolint's "*" cases expect no hadolint finding at all; "ShellCheck" cases any SC finding.
+// Prints agreement per rule and overall; ShellCheck cases are counted apart.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lintDockerfile } from '../src/core/dockerfile/linter';
+import type { LabelType, LintConfig } from '../src/core/dockerfile/rule';
+import type { Finding } from '../src/core/dockerfile/types';
+
+interface Case {
+  rule: string;
+  dockerfile: string;
+  expect: 'violation' | 'pass';
+  count?: number;
+  config?: Record<string, unknown>;
+  name?: string;
+  source?: string;
+}
+
+const args = process.argv.slice(2);
+const only = args.includes('--rule') ? args[args.indexOf('--rule') + 1] : undefined;
+const verbose = args.includes('--verbose');
+const corpusArg = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : undefined;
+const SHARED = process.env.BERTH_SHARED ?? path.resolve(__dirname, '../../shared');
+
+function configOf(c: Case): Partial<LintConfig> {
+  const k = c.config ?? {};
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);
+  return {
+    ...(k.ignored ? { ignored: list(k.ignored) } : {}),
+    ...(k.trustedRegistries ? { trustedRegistries: list(k.trustedRegistries) } : {}),
+    ...(k['label-schema'] ? { labelSchema: k['label-schema'] as Record<string, LabelType> } : {}),
+    ...(k['strict-labels'] !== undefined ? { strictLabels: Boolean(k['strict-labels']) } : {}),
+  };
+}
+
+const isHadolint = (f: Finding) => /^(DL|SC)\d+$/.test(f.code);
+
+function judge(c: Case, findings: Finding[]): { ok: boolean; got: number } {
+  let hits: Finding[];
+  if (c.rule === '*') hits = findings.filter(isHadolint);
+  else if (c.rule === 'ShellCheck') hits = findings.filter((f) => f.code.startsWith('SC'));
+  else hits = findings.filter((f) => f.code === c.rule || f.aliases.includes(c.rule));
+  const got = hits.length;
+  if (c.expect === 'pass') return { ok: got === 0, got };
+  return { ok: c.count !== undefined ? got === c.count : got > 0, got };
+}
+
+function run(corpus: string, file: string) {
+  const cases = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Case)
+    .filter((c) => !only || c.rule === only);
+  const perRule = new Map<string, { ok: number; total: number }>();
+  const failures: string[] = [];
+  let crashes = 0;
+  for (const c of cases) {
+    let findings: Finding[];
+    try {
+      findings = lintDockerfile(c.dockerfile, { config: configOf(c) });
+    } catch (err) {
+      crashes++;
+      findings = [];
+      failures.push(`CRASH ${c.rule} ${c.source}: ${(err as Error).message}`);
+    }
+    const { ok, got } = judge(c, findings);
+    const r = perRule.get(c.rule) ?? { ok: 0, total: 0 };
+    r.total++;
+    if (ok) r.ok++;
+    perRule.set(c.rule, r);
+    if (!ok) {
+      failures.push(`${c.rule} expected ${c.expect}${c.count !== undefined ? ` x${c.count}` : ''}, got ${got} — ${c.name ?? ''} (${c.source})`);
+      if (verbose) failures.push(`    ${JSON.stringify(c.dockerfile)}\n    findings: ${findings.map((f) => `${f.code}@${f.range.start.line + 1}`).join(' ')}`);
+    }
+  }
+  const sc = perRule.get('ShellCheck');
+  const main = [...perRule.entries()].filter(([k]) => k !== 'ShellCheck');
+  const ok = main.reduce((n, [, r]) => n + r.ok, 0);
+  const total = main.reduce((n, [, r]) => n + r.total, 0);
+  console.log(`\n== ${corpus}: ${cases.length} cases`);
+  for (const [rule, r] of [...perRule.entries()].sort()) console.log(`${rule.padEnd(34)} ${String(r.ok).padStart(4)}/${String(r.total).padEnd(4)} ${((100 * r.ok) / r.total).toFixed(0)}%`);
+  const pct = total ? (100 * ok) / total : 100;
+  console.log(`${corpus} overall (without ShellCheck): ${ok}/${total} = ${pct.toFixed(1)}%${sc ? `; ShellCheck: ${sc.ok}/${sc.total}` : ''}; crashes: ${crashes}`);
+  if (failures.length) console.log(`disagreements:\n  ${failures.join('\n  ')}`);
+  return { corpus, ok, total, pct: +pct.toFixed(1), shellcheck: sc ?? null, crashes };
+}
+
+const results = [];
+if (!corpusArg || corpusArg === 'hadolint') results.push(run('hadolint', path.join(SHARED, 'conformance/hadolint-cases.jsonl')));
+if (!corpusArg || corpusArg === 'buildkit') results.push(run('buildkit', path.join(SHARED, 'conformance/buildkit-check-cases.jsonl')));
+console.log(`RESULT lint-conformance ${JSON.stringify({ results, pass: results.every((r) => r.pct >= 97) })}`);

@@ -1,0 +1,90 @@
+import type { DockerfileModel, Stage } from './rule';
+import type { Instruction, ParsedDockerfile, Range } from './types';
+
+/** Stages, global ARGs and resolved base images: the structure most rules walk. */
+export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
+  const globalArgs: Instruction[] = [];
+  const globalArgDefaults = new Map<string, string | undefined>();
+  const stages: Stage[] = [];
+  for (const ins of parsed.instructions) {
+    if (ins.keyword === 'FROM') {
+      stages.push(stageOf(ins, stages, globalArgDefaults));
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (stage) stage.instructions.push(ins);
+    else if (ins.keyword === 'ARG') {
+      globalArgs.push(ins);
+      for (const [name, value] of argDeclarations(ins.rest)) globalArgDefaults.set(name, value);
+    }
+  }
+  return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions };
+}
+
+function stageOf(from: Instruction, earlier: Stage[], args: Map<string, string | undefined>): Stage {
+  const words = splitWords(from.rest);
+  const image = words[0]?.text ?? '';
+  const imageRange = words[0] ? rangeIn(from, from.restOffset + words[0].start, words[0].text.length) : from.argsRange;
+  let name: string | undefined;
+  let nameRange: Range | undefined;
+  if (words.length >= 3 && words[1].text.toLowerCase() === 'as') {
+    name = words[2].text;
+    nameRange = rangeIn(from, from.restOffset + words[2].start, name.length);
+  }
+  const resolvedImage = substitute(image, args);
+  // Stage names are case-insensitive for lookups (builders lower-case them).
+  const parent = resolvedImage === undefined ? undefined : [...earlier].reverse().find((s) => s.name?.toLowerCase() === resolvedImage.toLowerCase());
+  return { index: earlier.length, from, name, nameRange, image, imageRange, resolvedImage, parent, instructions: [] };
+}
+
+/** `ARG a=1 b` → [[a,'1'],[b,undefined]] (quotes around values removed). */
+export function argDeclarations(rest: string): Array<[string, string | undefined]> {
+  return splitWords(rest).map(({ text }) => {
+    const eq = text.indexOf('=');
+    if (eq < 0) return [text, undefined];
+    return [text.slice(0, eq), unquote(text.slice(eq + 1))];
+  });
+}
+
+/**
+ * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` from `vars`;
+ * undefined when a variable has no value and no default (the result would be
+ * unknowable without build arguments).
+ */
+export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>): string | undefined {
+  let unknown = false;
+  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string, op: string, word: string, bare: string) => {
+    const name = braced ?? bare;
+    const value = vars.get(name);
+    const set = value !== undefined && (op?.startsWith(':') ? value !== '' : true);
+    if (op?.endsWith('-')) return set ? value! : word ?? '';
+    if (op?.endsWith('+')) return set ? word ?? '' : '';
+    if (value === undefined) unknown = true;
+    return value ?? '';
+  });
+  return unknown ? undefined : out;
+}
+
+export interface Word {
+  text: string;
+  /** Offset in the string that was split. */
+  start: number;
+}
+
+/** Splits on unquoted whitespace, keeping quotes in the word text. */
+export function splitWords(s: string): Word[] {
+  const words: Word[] = [];
+  const re = /(?:"(?:[^"\\]|\\.)*"?|'[^']*'?|\\.|[^\s"'\\])+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) words.push({ text: m[0], start: m.index });
+  return words;
+}
+
+export function unquote(v: string): string {
+  return /^(["']).*\1$/s.test(v) ? v.slice(1, -1) : v;
+}
+
+/** The range of `length` characters at `offset` in the instruction's args. */
+export function rangeIn(ins: Instruction, offset: number, length: number): Range {
+  return { start: ins.argsPosition(offset), end: ins.argsPosition(offset + length) };
+}
