@@ -5,6 +5,7 @@ import { engineCommands, viewCommands } from './commands/engineCommands';
 import { resourceCommands } from './commands/resourceCommands';
 import { registerCommand } from './commands/run';
 import { EngineSession } from './engineSession';
+import { registerLinting } from './dockerfile/registerLinting';
 import { registerInspectDocuments } from './inspectDocuments';
 import type { BerthServices } from './services';
 import { createEngineStatusBar } from './statusBar';
@@ -23,7 +24,13 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
   const views = registerViews(session, subs);
   const services: BerthServices = { session, views, log };
   subs.push(createEngineStatusBar(session), registerInspectDocuments(session));
-  const commands = { ...containerCommands(services), ...resourceCommands(services), ...engineCommands(services), ...viewCommands(services) };
+  const commands = {
+    ...containerCommands(services),
+    ...resourceCommands(services),
+    ...engineCommands(services),
+    ...viewCommands(services),
+    ...registerLinting(subs),
+  };
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).
   setTimeout(() => void session.resolve().catch((err) => log.warn('engine resolution failed', err)), 0);

@@ -1,0 +1,26 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { LintConfig } from '../../core/dockerfile/rule';
+import type { Severity } from '../../core/dockerfile/types';
+
+// The configuration for one Dockerfile: the nearest .hadolint.yaml (what users
+// already have must just work), then Berth's settings on top.
+
+export async function fileConfig(uri: vscode.Uri): Promise<Partial<LintConfig>> {
+  const settings = vscode.workspace.getConfiguration('berth.lint', uri);
+  let fromFile: Partial<LintConfig> = {};
+  if (uri.scheme === 'file') {
+    const { findConfigFile, parseConfig } = await import('../../core/dockerfile/config');
+    const file = await findConfigFile(path.dirname(uri.fsPath), os.homedir(), process.env);
+    if (file) fromFile = parseConfig(await readFile(file, 'utf8').catch(() => ''), file).config;
+  }
+  const ignored = [...(fromFile.ignored ?? []), ...(settings.get<string[]>('ignore') ?? [])];
+  const override: Partial<Record<Severity, string[]>> = { ...fromFile.override };
+  for (const [code, level] of Object.entries(settings.get<Record<string, string>>('severity') ?? {})) {
+    if (level === 'off') ignored.push(code);
+    else if (['error', 'warning', 'info', 'style'].includes(level)) (override[level as Severity] ??= []).push(code);
+  }
+  return { ...fromFile, ignored, override };
+}
