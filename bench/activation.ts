@@ -52,7 +52,9 @@ const vscodeStandIn = {
   StatusBarAlignment: { Left: 1, Right: 2 },
   ProgressLocation: { Notification: 15, Window: 10 },
   ConfigurationTarget: { Global: 1 },
-  Uri: { parse: (s: string) => s, from: (o: unknown) => o },
+  Uri: { parse: (s: string) => s, from: (o: unknown) => o, joinPath: (...p: unknown[]) => p.join('/') },
+  CodeActionKind: { QuickFix: 'quickfix' },
+  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   window: {
     createOutputChannel: () => ({ ...disposable, info() {}, warn() {}, error() {}, appendLine() {} }),
     createTreeView: () => (registered.treeViews++, { visible: false, message: undefined, onDidChangeVisibility: () => disposable, dispose() {} }),
@@ -63,10 +65,19 @@ const vscodeStandIn = {
   workspace: {
     getConfiguration: () => ({ get: () => undefined, update: async () => undefined }),
     onDidChangeConfiguration: () => disposable,
+    onDidOpenTextDocument: () => disposable,
+    onDidChangeTextDocument: () => disposable,
+    onDidSaveTextDocument: () => disposable,
+    onDidCloseTextDocument: () => disposable,
+    textDocuments: [],
     registerTextDocumentContentProvider: () => disposable,
   },
   env: {},
-  languages: {},
+  languages: {
+    createDiagnosticCollection: () => ({ ...disposable, set() {}, delete() {} }),
+    registerCodeActionsProvider: () => disposable,
+    registerHoverProvider: () => disposable,
+  },
 };
 const resolver = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
 const realLoad = resolver._load;
@@ -76,7 +87,7 @@ async function main() {
   const t0 = performance.now();
   const ext = require(bundle) as { activate(ctx: unknown): void };
   const t1 = performance.now();
-  const context = { subscriptions: [] as Array<{ dispose(): void }>, extensionPath: path.dirname(bundle) };
+  const context = { subscriptions: [] as Array<{ dispose(): void }>, extensionPath: path.dirname(bundle), extensionUri: path.dirname(bundle) };
   const heap0 = process.memoryUsage().heapUsed;
   ext.activate(context);
   const t2 = performance.now();

@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     ...resourceCommands(services),
     ...engineCommands(services),
     ...viewCommands(services),
-    ...registerLinting(subs),
+    ...registerLinting(context.extensionUri, subs),
   };
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding } from '../../core/dockerfile/types';
-import type { DockerfileDiagnostics } from './lintDiagnostics';
+import { DockerfileDiagnostics, ruleDocsUri } from './lintDiagnostics';
 
 const RULES = new Map(ALL_RULES.map((r) => [r.code, r]));
 const isBuildkitName = (code: string) => /^[A-Z][a-z]+[A-Za-z]*$/.test(code);
@@ -93,7 +93,7 @@ export class DockerfileRuleHover implements vscode.HoverProvider {
       const rule = RULES.get(f.code);
       if (!rule) return [];
       const names = [f.code, ...f.aliases].join(' / ');
-      return [`**${names}**: ${rule.rationale} [Documentation](${rule.url})`];
+      return [`**${names}**: ${rule.rationale} [Documentation](${ruleDocsUri(rule.url).toString()})`];
     });
     if (!parts.length) return undefined;
     const md = new vscode.MarkdownString(parts.join('\n\n'));

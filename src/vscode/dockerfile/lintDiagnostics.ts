@@ -97,10 +97,15 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
   const rule = RULES.get(f.code);
   d.source = f.aliases.length ? `Berth (${f.aliases.join(', ')})` : 'Berth';
-  d.code = rule ? { value: f.code, target: vscode.Uri.parse(rule.url) } : f.code;
+  d.code = rule ? { value: f.code, target: ruleDocsUri(rule.url) } : f.code;
   return d;
 }
 
-export function findingKey(uri: vscode.Uri, range: { start: { line: number; character?: number; column?: number } }, code: string): string {
-  return `${uri.toString()}|${range.start.line}|${range.start.character ?? range.start.column}|${code}`;
+let extensionUri: vscode.Uri | undefined;
+/** Berth's own rule pages ship in the extension (media/rules); others are web pages. */
+export function setExtensionUri(uri: vscode.Uri): void {
+  extensionUri = uri;
+}
+export function ruleDocsUri(url: string): vscode.Uri {
+  return /^https?:/.test(url) || !extensionUri ? vscode.Uri.parse(url) : vscode.Uri.joinPath(extensionUri, url);
 }

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { withJob } from '../commands/run';
 import { DockerfileCodeActions, DockerfileRuleHover } from './lintActions';
-import { DOCKERFILE_GLOB, DOCKERFILE_SELECTOR, DockerfileDiagnostics } from './lintDiagnostics';
+import { DOCKERFILE_GLOB, DOCKERFILE_SELECTOR, DockerfileDiagnostics, setExtensionUri } from './lintDiagnostics';
 import { fileConfig } from './lintSettings';
 
 /**
  * Wires Dockerfile linting: diagnostics as you type, quick fixes, hovers.
  * Returns its commands for the common registration ("Lint All Dockerfiles").
  */
-export function registerLinting(subscriptions: vscode.Disposable[]): Record<string, () => Promise<void>> {
+export function registerLinting(extensionUri: vscode.Uri, subscriptions: vscode.Disposable[]): Record<string, () => Promise<void>> {
+  setExtensionUri(extensionUri);
   const diagnostics = new DockerfileDiagnostics();
   subscriptions.push(
     diagnostics,
