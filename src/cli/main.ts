@@ -3,6 +3,8 @@ import { EngineClient } from '../core/engine/client';
 import { resolveEngines } from '../core/engine/contexts';
 import { formatEndpoint } from '../core/engine/endpoint';
 import { EngineError } from '../core/engine/errors';
+import { version } from '../../package.json';
+import { runLint } from './lint';
 
 // The `berth` command: the same core as the extension, for terminals and CI.
 // Exit status: 0 ok, 1 the engine (or a finding) failed, 2 usage error.
@@ -12,12 +14,15 @@ const USAGE = `Usage: berth <command> [options]
 Commands:
   context ls [--json]             engines Berth can reach by Docker's rules, the current one marked
   context show [--json] [--ping]  the engine Berth would use and why (--ping: connect and report its version)
+  lint [options] FILE... | -      lint Dockerfiles (hadolint rules and config; "berth lint --help" for options)
 
 Options:
   --engine NAME|ADDRESS           use this context or address (like the berth.engine setting)
   -h, --help                      this text`;
 
 async function main(argv: string[]): Promise<number> {
+  // lint has its own options (-h, -f, ...); hand it the rest before the engine options are taken out.
+  if (argv[0] === 'lint') return runLint(argv.slice(1), lintIO());
   const args = [...argv];
   const flag = (name: string) => {
     const i = args.indexOf(name);
@@ -75,6 +80,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function lintIO(): Parameters<typeof runLint>[1] {
+  // Resolve on flush: main exits the process right after, and a pending write to a pipe would be cut off.
+  const write = (stream: NodeJS.WriteStream) => (text: string) => new Promise<void>((resolve) => stream.write(text, () => resolve()));
+  // `berth lint ... | head` closes the pipe early: drop the rest of the output
+  // quietly and still exit with the lint result, instead of crashing on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  return { stdout: write(process.stdout), stderr: write(process.stderr), stdin: process.stdin, cwd: process.cwd(), env: process.env, homeDir: os.homedir(), version };
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
