@@ -5,7 +5,8 @@ import type { Instruction } from './types';
 //   # hadolint ignore=DL3008,DL3009   (the instruction right below; trailing "# why" allowed)
 //   # hadolint global ignore=DL3059   (the whole file)
 //   # hadolint stage ignore=DL3002    (the next FROM stage)
-//   # berth ignore=DL3008             (as hadolint ignore, any code)
+//   # berth ignore=DL3008             (as hadolint ignore, any code: DL, SC, BR or BuildKit names)
+//   # berth global ignore=BR003       (the whole file)
 //   # check=skip=Name1,Name2;error=true;experimental=Name3   (BuildKit; a parser
 //     directive for the file, or a comment right above an instruction/stage for it alone)
 
@@ -23,7 +24,7 @@ export interface Suppressions {
 }
 
 const HADOLINT = /^hadolint\s+(?:(global|stage)\s+)?ignore\s*=\s*([^#]*)/i;
-const BERTH = /^berth\s+ignore\s*=\s*([^#]*)/i;
+const BERTH = /^berth\s+(global\s+)?ignore\s*=\s*([^#]*)/i;
 const CHECK = /^check\s*=\s*(.*)$/i;
 const VALID_HADOLINT_CODE = /^(DL|SC)\d{4}$/;
 
@@ -58,8 +59,12 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
     }
     const b = BERTH.exec(c.text);
     if (b) {
-      const ins = below(c.line);
-      if (ins) add(s.byInstruction, ins.range.start.line, codeList(b[1]));
+      const codes = codeList(b[2]);
+      if (b[1]) codes.forEach((x) => s.global.add(x));
+      else {
+        const ins = below(c.line);
+        if (ins) add(s.byInstruction, ins.range.start.line, codes);
+      }
       continue;
     }
     const k = CHECK.exec(c.text);

@@ -5,6 +5,8 @@ import { DockerfileDiagnostics, ruleDocsUri } from './lintDiagnostics';
 
 const RULES = new Map(ALL_RULES.map((r) => [r.code, r]));
 const isBuildkitName = (code: string) => /^[A-Z][a-z]+[A-Za-z]*$/.test(code);
+/** hadolint's pragmas accept only its own codes (one unknown code voids the pragma); Berth's take any. */
+const isHadolintCode = (code: string) => /^(DL|SC)\d{4}$/.test(code);
 
 /** Quick fixes of the findings under the cursor, plus "ignore this rule" on the line or in the file. */
 export class DockerfileCodeActions implements vscode.CodeActionProvider {
@@ -37,7 +39,7 @@ export class DockerfileCodeActions implements vscode.CodeActionProvider {
 function ignoreOnLine(doc: vscode.TextDocument, f: Finding, diag: vscode.Diagnostic): vscode.CodeAction {
   const line = instructionStart(doc, f.range.start.line);
   const indent = /^\s*/.exec(doc.lineAt(line).text)![0];
-  const comment = isBuildkitName(f.code) ? `# check=skip=${f.code}` : `# hadolint ignore=${f.code}`;
+  const comment = isBuildkitName(f.code) ? `# check=skip=${f.code}` : isHadolintCode(f.code) ? `# hadolint ignore=${f.code}` : `# berth ignore=${f.code}`;
   const action = new vscode.CodeAction(`Ignore ${f.code} for this instruction`, vscode.CodeActionKind.QuickFix);
   action.diagnostics = [diag];
   action.edit = new vscode.WorkspaceEdit();
@@ -69,7 +71,7 @@ function ignoreInFile(doc: vscode.TextDocument, f: Finding, diag: vscode.Diagnos
   // After the parser directives, so they stay directives.
   let line = 0;
   while (line < doc.lineCount && /^#\s*(syntax|escape|check)\s*=/i.test(doc.lineAt(line).text.trim())) line++;
-  action.edit.insert(doc.uri, new vscode.Position(line, 0), `# hadolint global ignore=${f.code}\n`);
+  action.edit.insert(doc.uri, new vscode.Position(line, 0), `# ${isHadolintCode(f.code) ? 'hadolint' : 'berth'} global ignore=${f.code}\n`);
   return action;
 }
 

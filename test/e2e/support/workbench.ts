@@ -72,11 +72,48 @@ export class Workbench {
     return this.page.locator(`.statusbar-item[id$="${id}"]`);
   }
 
-  /** Rows of the Problems panel, as "message" texts. */
+  /** Rows of the Problems panel, as texts (message, source, code, position). */
   async problems(): Promise<string[]> {
     await this.runCommand('View: Focus Problems');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     return rows.allInnerTexts();
+  }
+
+  /** Waits until a Problems panel row contains `text`; returns all rows. */
+  async waitForProblem(text: string | RegExp, timeout = 30_000): Promise<string[]> {
+    await this.runCommand('View: Focus Problems');
+    await this.page.locator('.markers-panel .monaco-list-row').filter({ hasText: text }).first().waitFor({ timeout });
+    return this.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  }
+
+  /** Opens a workspace file through Quick Open, by its name. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(name);
+    const entry = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+    await entry.waitFor({ timeout: 15_000 });
+    await entry.click();
+    await this.editorTab(name);
+  }
+
+  /** Puts the cursor on a 1-based line of the active editor (Go to Line). */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Opens the quick-fix menu at the cursor and chooses the action titled `title`. */
+  async quickFix(title: string | RegExp): Promise<void> {
+    await this.page.keyboard.press('Control+.');
+    const item = this.page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
   }
 }
 

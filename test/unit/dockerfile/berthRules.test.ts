@@ -48,5 +48,7 @@ describe("Berth's own Dockerfile rules (unit)", () => {
 
   it('honours "# berth ignore=" on the line above', () => {
     assert.deepEqual(codes('FROM node\n# berth ignore=BR005\nRUN npm ci\n'), []);
+    assert.deepEqual(codes('# berth global ignore=BR005\nFROM node\nRUN npm ci\nRUN npm i\n'), []);
+    assert.deepEqual(codes('FROM node\n# hadolint ignore=BR005\nRUN npm ci\n'), ['BR005'], "hadolint's pragma takes only hadolint codes");
   });
 });
