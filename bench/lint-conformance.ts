@@ -16,6 +16,9 @@ interface Case {
   expect: 'violation' | 'pass';
   count?: number;
   config?: Record<string, unknown>;
+  frontend_attrs?: Record<string, string>;
+  check_directive?: string;
+  dockerignore?: string;
   name?: string;
   source?: string;
 }
@@ -62,7 +65,10 @@ function run(corpus: string, file: string) {
   for (const c of cases) {
     let findings: Finding[];
     try {
-      findings = lintDockerfile(c.dockerfile, { config: configOf(c) });
+      // BuildKit cases: the upstream test passed the check config as a build argument,
+      // or added a check directive to the file.
+      const text = c.check_directive ? `# check=${c.check_directive}\n${c.dockerfile}` : c.dockerfile;
+      findings = lintDockerfile(text, { config: configOf(c), buildkitCheck: c.frontend_attrs?.['build-arg:BUILDKIT_DOCKERFILE_CHECK'], dockerignore: c.dockerignore });
     } catch (err) {
       crashes++;
       findings = [];

@@ -9,6 +9,10 @@ export interface LintOptions {
   config?: Partial<LintConfig>;
   /** Rules to run (all by default). */
   rules?: readonly Rule[];
+  /** The build context's .dockerignore text, when known. */
+  dockerignore?: string;
+  /** The BUILDKIT_DOCKERFILE_CHECK build argument: replaces the file's `# check=` directive, as BuildKit does. */
+  buildkitCheck?: string;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, style: 3 };
@@ -25,7 +29,7 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
   const config: LintConfig = { ...DEFAULT_CONFIG, ...opts.config };
   const parsed = parseDockerfile(text);
   const model = buildModel(parsed);
-  const sup = readSuppressions(model, !config.disableIgnorePragma);
+  const sup = readSuppressions(model, !config.disableIgnorePragma, opts.buildkitCheck);
   const overridden = new Map<string, Severity>();
   for (const sev of Object.keys(config.override) as Severity[]) for (const code of config.override[sev] ?? []) overridden.set(code, sev);
 
@@ -36,14 +40,19 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
     const report: RuleContext['report'] = (range, message, fixes) =>
       findings.push({ code: rule.code, aliases: rule.aliases ?? [], severity: rule.severity, message: message ?? rule.message, range, ...(fixes?.length ? { fixes } : {}) });
     try {
-      rule.check({ model, config, report, instructions: (keyword, o) => instructionsOf(model, keyword, o?.onbuild ?? false) });
+      rule.check({ model, config, dockerignore: opts.dockerignore, report, instructions: (keyword, o) => instructionsOf(model, keyword, o?.onbuild ?? false) });
     } catch (err) {
       findings.push({ code: 'BR0000', aliases: [], severity: 'info', message: `Berth rule ${rule.code} failed on this file: ${(err as Error).message}`, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } });
     }
   }
 
-  const stageOfLine = (line: number) => [...model.stages].reverse().find((s) => s.from.range.start.line <= line);
-  const instructionOfLine = (line: number) => model.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+  // Findings map back to their instruction and stage by line; both lists are in
+  // file order, so a binary search keeps this linear-ish on 10,000-line files.
+  const stageOfLine = (line: number) => lastAtOrBefore(model.stages, line, (s) => s.from.range.start.line);
+  const instructionOfLine = (line: number) => {
+    const ins = lastAtOrBefore(model.instructions, line, (i) => i.range.start.line);
+    return ins && line <= ins.range.end.line ? ins : undefined;
+  };
   const ignored = new Set(config.ignored);
   return findings
     .filter((f) => {
@@ -75,6 +84,21 @@ function instructionsOf(model: DockerfileModel, keyword: string, onbuild: boolea
     for (const ins of stage.instructions) visit(ins, stage);
   }
   return out;
+}
+
+/** The last item whose key is ≤ `line`, in a list sorted by key. */
+function lastAtOrBefore<T>(items: readonly T[], line: number, key: (t: T) => number): T | undefined {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found: T | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) <= line) {
+      found = items[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 export function meetsThreshold(severity: Severity, threshold: Severity | 'none'): boolean {

@@ -28,7 +28,7 @@ const BERTH = /^berth\s+(global\s+)?ignore\s*=\s*([^#]*)/i;
 const CHECK = /^check\s*=\s*(.*)$/i;
 const VALID_HADOLINT_CODE = /^(DL|SC)\d{4}$/;
 
-export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: boolean): Suppressions {
+export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: boolean, checkOverride?: string): Suppressions {
   const s: Suppressions = { global: new Set(), byInstruction: new Map(), byStage: new Map(), experimental: new Set(), checkError: false };
   const startLines = new Map<number, Instruction>(model.instructions.map((i) => [i.range.start.line, i]));
   const stageAt = new Map(model.stages.map((st) => [st.from.range.start.line, st.index]));
@@ -39,7 +39,8 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
     map.set(key, set);
   };
 
-  for (const d of model.parsed.directives) if (d.name === 'check') applyCheck(d.value, s.global, s);
+  if (checkOverride !== undefined) applyCheck(checkOverride, s.global, s);
+  else for (const d of model.parsed.directives) if (d.name === 'check') applyCheck(d.value, s.global, s);
 
   for (const c of model.parsed.comments) {
     const h = honourHadolintPragmas ? HADOLINT.exec(c.text) : null;

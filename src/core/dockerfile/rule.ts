@@ -63,6 +63,8 @@ export interface Report {
 export interface RuleContext {
   model: DockerfileModel;
   config: LintConfig;
+  /** The build context's .dockerignore text, when known (CopyIgnoredFile needs it). */
+  dockerignore?: string;
   report: Report;
   /**
    * Instructions with `keyword` in file order, with their stage. With `onbuild`,

@@ -1,3 +1,193 @@
-import type { Rule } from '../rule';
+import { rangeIn, splitWords } from '../model';
+import { buildkitUrl, type Rule } from '../rule';
+import type { Fix, Instruction, Range, TextEdit } from '../types';
+import { buildkitRules2 } from './buildkitRules2';
+import { argPairs, keyValuePairs } from './buildkitVars';
 
-export const buildkitRules: Rule[] = [];
+// BuildKit's build checks that hadolint has no rule for (the shared ones live
+// with the hadolint rules, carrying the BuildKit name as an alias). Names,
+// messages and semantics follow `docker build --check`. Not here:
+// CopyIgnoredFile needs the .dockerignore and the build context, and
+// InvalidBaseImagePlatform needs the pulled base image; neither is decidable
+// from the Dockerfile alone.
+
+const isUpper = (s: string) => s === s.toUpperCase();
+const isLower = (s: string) => s === s.toLowerCase();
+
+/** Every instruction BuildKit keeps in a stage: the FROM and what follows it (ARGs before the first FROM are not part of any). */
+function stagedInstructions(rules: { model: { stages: Array<{ from: Instruction; instructions: Instruction[] }> } }): Instruction[] {
+  return rules.model.stages.flatMap((s) => [s.from, ...s.instructions]);
+}
+
+/** Where a flag's value starts on its line. */
+function flagValueRange(lines: string[], flagRange: Range, value: string): Range {
+  const { line, column } = flagRange.start;
+  const text = lines[line] ?? '';
+  const at = text.indexOf(value, text.indexOf('=', column) + 1);
+  return { start: { line, column: at }, end: { line, column: at + value.length } };
+}
+
+const stageNameCasing: Rule = {
+  code: 'StageNameCasing',
+  severity: 'warning',
+  message: 'Stage names should be lowercase',
+  url: buildkitUrl('StageNameCasing'),
+  rationale: 'Stage names are matched case-insensitively (the builder lower-cases them), so mixed case only suggests a distinction that does not exist.',
+  check(ctx) {
+    const { stages, parsed } = ctx.model;
+    for (const stage of stages) {
+      if (!stage.name || !stage.nameRange || isLower(stage.name)) continue;
+      const lower = stage.name.toLowerCase();
+      // Lower-casing the name keeps every reference working (lookups ignore
+      // case); references spelled like the old name are lower-cased too.
+      const edits: TextEdit[] = [{ range: stage.nameRange, newText: lower }];
+      for (const later of stages.slice(stage.index + 1)) {
+        if (later.image !== lower && later.image.toLowerCase() === lower) edits.push({ range: later.imageRange, newText: lower });
+        for (const ins of later.instructions) {
+          for (const f of ins.keyword === 'COPY' || ins.keyword === 'ADD' ? ins.flags : []) {
+            if (f.name === 'from' && f.value && f.value !== lower && f.value.toLowerCase() === lower) edits.push({ range: flagValueRange(parsed.lines, f.range, f.value), newText: lower });
+          }
+        }
+      }
+      ctx.report(stage.nameRange, `Stage name '${stage.name}' should be lowercase`, [{ title: `Rename stage to '${lower}'`, edits }]);
+    }
+  },
+};
+
+const fromAsCasing: Rule = {
+  code: 'FromAsCasing',
+  severity: 'warning',
+  message: "The 'as' keyword should match the case of the 'from' keyword",
+  url: buildkitUrl('FromAsCasing'),
+  rationale: 'Mixed `FROM … as` casing reads as a mistake. When FROM itself is mixed-case, ConsistentInstructionCasing reports that instead.',
+  check(ctx) {
+    for (const { from } of ctx.model.stages) {
+      const words = splitWords(from.rest);
+      if (words.length < 3 || words[1].text.toLowerCase() !== 'as') continue;
+      const kw = from.rawKeyword;
+      const as = words[1].text;
+      const wanted = isLower(kw) ? as.toLowerCase() : isUpper(kw) ? as.toUpperCase() : as;
+      if (wanted === as) continue;
+      const range = rangeIn(from, from.restOffset + words[1].start, as.length);
+      ctx.report(range, `'${as}' and '${kw}' keywords' casing do not match`, [{ title: `Change '${as}' to '${wanted}'`, edits: [{ range, newText: wanted }] }]);
+    }
+  },
+};
+
+const noEmptyContinuation: Rule = {
+  code: 'NoEmptyContinuation',
+  severity: 'warning',
+  message: 'Empty continuation lines will become errors in a future release',
+  url: buildkitUrl('NoEmptyContinuation'),
+  rationale: 'An empty line inside a continued instruction is skipped today, but it usually means a line was deleted by mistake, and it will become an error. Comment lines do not count.',
+  check(ctx) {
+    const { lines } = ctx.model.parsed;
+    for (const ins of ctx.model.instructions) {
+      if (!ins.emptyContinuationLines.length) continue;
+      // One finding per instruction, on its last line, as BuildKit reports it
+      // (an empty line has nothing to underline).
+      const line = ins.argsRange.end.line;
+      const text = lines[line] ?? '';
+      const range: Range = { start: { line, column: text.length - text.trimStart().length }, end: { line, column: text.trimEnd().length } };
+      const edits = ins.emptyContinuationLines.map((l) => ({ range: { start: { line: l, column: 0 }, end: { line: l + 1, column: 0 } }, newText: '' }));
+      ctx.report(range, 'Empty continuation line', [{ title: edits.length > 1 ? 'Delete the empty continuation lines' : 'Delete the empty continuation line', edits }]);
+    }
+  },
+};
+
+const consistentInstructionCasing: Rule = {
+  code: 'ConsistentInstructionCasing',
+  severity: 'warning',
+  message: 'All commands within the Dockerfile should use the same casing (either upper or lower)',
+  url: buildkitUrl('ConsistentInstructionCasing'),
+  rationale: 'Instruction keywords are case-insensitive, but mixing cases makes a Dockerfile harder to scan. The casing most instructions use wins (uppercase on a tie); mixed-case keywords are always reported.',
+  check(ctx) {
+    const all = stagedInstructions(ctx);
+    let upper = 0;
+    let lower = 0;
+    for (const ins of all) {
+      if (isLower(ins.rawKeyword)) lower++;
+      else if (isUpper(ins.rawKeyword)) upper++;
+    }
+    const majorityLower = lower > upper;
+    const casing = majorityLower ? 'lowercase' : 'uppercase';
+    for (const ins of all) {
+      const kw = ins.rawKeyword;
+      const wanted = majorityLower ? kw.toLowerCase() : kw.toUpperCase();
+      if (kw === wanted) continue;
+      ctx.report(ins.keywordRange, `Command '${kw}' should match the case of the command majority (${casing})`, [{ title: `Change '${kw}' to '${wanted}'`, edits: [{ range: ins.keywordRange, newText: wanted }] }]);
+    }
+  },
+};
+
+/** `k v` → `k=v` when the result means the same: one line, and a value that needs no quoting or quotes trivially. */
+function legacyFix(ins: Instruction, escape: string): Fix | undefined {
+  const { pairs } = keyValuePairs(ins);
+  if (pairs.length !== 1 || ins.argsRange.start.line !== ins.argsRange.end.line) return undefined;
+  const { key, value } = pairs[0];
+  if (!value.text) return undefined;
+  const gap = { start: ins.argsPosition(key.offset + key.text.length), end: ins.argsPosition(value.offset) };
+  const end = ins.argsPosition(value.offset + value.text.length);
+  const title = `Use "${ins.rawKeyword} ${key.text}=…"`;
+  if (splitWords(value.text).length === 1) return { title, edits: [{ range: gap, newText: '=' }] };
+  if (/["'`$]/.test(value.text) || value.text.includes(escape)) return undefined;
+  return { title, edits: [{ range: gap, newText: '="' }, { range: { start: end, end }, newText: '"' }] };
+}
+
+const legacyKeyValueFormat: Rule = {
+  code: 'LegacyKeyValueFormat',
+  severity: 'warning',
+  message: 'Legacy key/value format with whitespace separator should not be used',
+  url: buildkitUrl('LegacyKeyValueFormat'),
+  rationale:
+    '`ENV key value` takes the whole rest of the line as one value, so it cannot set several variables and reads differently from `key=value`; the form is deprecated. (`ARG a b` is not legacy: it declares two build arguments.)',
+  check(ctx) {
+    // Every ENV/LABEL, staged or not: a fragment without FROM is still worth fixing.
+    for (const ins of ctx.model.instructions) {
+      if (ins.keyword !== 'ENV' && ins.keyword !== 'LABEL') continue;
+      if (!keyValuePairs(ins).legacy) continue;
+      const fix = legacyFix(ins, ctx.model.parsed.escape);
+      const kw = ins.rawKeyword;
+      ctx.report(ins.argsRange, `"${kw} key=value" should be used instead of legacy "${kw} key value" format`, fix && [fix]);
+    }
+  },
+};
+
+const invalidDefinitionDescription: Rule = {
+  code: 'InvalidDefinitionDescription',
+  severity: 'warning',
+  message:
+    'Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.',
+  url: buildkitUrl('InvalidDefinitionDescription'),
+  rationale:
+    '`docker build --call=outline` and `--call=targets` show the comment right above a FROM or ARG as its description when the comment starts with the stage or argument name. Experimental in BuildKit: enable it with `# check=experimental=InvalidDefinitionDescription`.',
+  optIn: true,
+  check(ctx) {
+    const comments = new Map(ctx.model.parsed.comments.map((c) => [c.line, c.text]));
+    const named = new Map(ctx.model.stages.map((s) => [s.from, s]));
+    for (const ins of ctx.model.instructions) {
+      if (ins.keyword !== 'FROM' && ins.keyword !== 'ARG') continue;
+      // Only the comment line right above counts; an empty `#` line or a blank line ends a description.
+      const comment = comments.get(ins.range.start.line - 1);
+      if (!comment) continue;
+      let keys: string[];
+      let range: Range;
+      if (ins.keyword === 'FROM') {
+        const stage = named.get(ins);
+        if (!stage?.name || !stage.nameRange) continue;
+        keys = [stage.name.toLowerCase()];
+        range = stage.nameRange;
+      } else {
+        keys = argPairs(ins).map((p) => p.key);
+        if (!keys.length) continue;
+        const first = splitWords(ins.rest)[0];
+        range = keys.length === 1 ? rangeIn(ins, ins.restOffset + first.start, keys[0].length) : ins.argsRange;
+      }
+      if (keys.includes(comment.split(' ')[0])) continue;
+      const example = keys.length > 1 ? '<arg_key>' : keys[0];
+      ctx.report(range, `Comment for ${ins.keyword} should follow the format: \`# ${example} <description>\``);
+    }
+  },
+};
+
+export const buildkitRules: Rule[] = [stageNameCasing, fromAsCasing, noEmptyContinuation, consistentInstructionCasing, legacyKeyValueFormat, invalidDefinitionDescription, ...buildkitRules2];

@@ -1,0 +1,318 @@
+import { rangeIn, splitWords } from '../model';
+import { buildkitUrl, type Rule, type RuleContext, type Stage } from '../rule';
+import type { Flag, Instruction, Position, Range } from '../types';
+import { argPairs, expandWord, type Expansion, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
+
+// BuildKit's checks about variables, base-image references, platforms and
+// EXPOSE: the ones BuildKit decides while dispatching stages, replayed from
+// the file alone (see buildkitVars.ts for what is and is not known).
+
+/** A piece of an instruction that BuildKit expands, with where each offset lands in the file. */
+interface Expandable {
+  text: string;
+  at(offset: number): Position;
+  /** Heredoc bodies keep their quotes. */
+  quotes: boolean;
+}
+
+const inArgs = (ins: Instruction, offset: number) => (o: number) => ins.argsPosition(offset + o);
+
+/** Where a flag's value starts on its line (after `--name=` and an opening quote). */
+function flagValueAt(lines: string[], flag: Flag): (o: number) => Position {
+  const { line, column } = flag.range.start;
+  const text = lines[line] ?? '';
+  const eq = text.indexOf('=', column);
+  const quoted = /["']/.test(text[eq + 1] ?? '') ? 1 : 0;
+  return (o) => ({ line, column: eq + 1 + quoted + o });
+}
+
+/** Whitespace-separated words (or JSON array items) of `rest`, as COPY/ADD/VOLUME/EXPOSE read them. */
+function listWords(ins: Instruction): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  if (ins.json) {
+    const re = /"((?:[^"\\]|\\.)*)"/g;
+    let m: RegExpExecArray | null;
+    for (let k = 0; (m = re.exec(ins.rest)) && k < ins.json.length; k++) out.push({ text: ins.json[k], offset: ins.restOffset + m.index + 1 });
+    return out;
+  }
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(ins.rest))) out.push({ text: m[0], offset: ins.restOffset + m.index });
+  return out;
+}
+
+/** What BuildKit runs through variable expansion for an instruction (shell-form commands are left to the shell). */
+function expandables(ins: Instruction, lines: string[]): Expandable[] {
+  const out: Expandable[] = [];
+  const arg = (text: string, offset: number) => out.push({ text, at: inArgs(ins, offset), quotes: true });
+  const flags = (names: string[]) => {
+    for (const f of ins.flags) if (names.includes(f.name) && f.value !== undefined) out.push({ text: f.value, at: flagValueAt(lines, f), quotes: true });
+  };
+  switch (ins.keyword) {
+    case 'ENV':
+    case 'LABEL':
+      for (const { key, value } of keyValuePairs(ins).pairs) {
+        arg(key.text, key.offset);
+        arg(value.text, value.offset);
+      }
+      break;
+    case 'ARG':
+      for (const { value } of argPairs(ins)) if (value) arg(value.text, value.offset);
+      break;
+    case 'COPY':
+    case 'ADD':
+      flags(ins.keyword === 'ADD' ? ['chown', 'chmod', 'checksum'] : ['chown', 'chmod']);
+      for (const w of listWords(ins)) if (!w.text.startsWith('<<')) arg(w.text, w.offset);
+      for (const h of ins.heredocs) {
+        if (h.quoted) continue;
+        const first = h.range.start.line;
+        const bodyLines = h.body.split('\n');
+        const starts = bodyLines.map((_, k) => bodyLines.slice(0, k).reduce((n, l) => n + l.length + 1, 0));
+        out.push({
+          text: h.body,
+          quotes: false,
+          at(o) {
+            let k = starts.length - 1;
+            while (k > 0 && starts[k] > o) k--;
+            const shift = (lines[first + k] ?? '').length - bodyLines[k].length;
+            return { line: first + k, column: shift + o - starts[k] };
+          },
+        });
+      }
+      break;
+    case 'RUN':
+      for (const f of ins.flags) {
+        if (f.name !== 'mount' || f.value === undefined) continue;
+        const at = flagValueAt(lines, f);
+        let pos = 0;
+        for (const field of f.value.split(',')) {
+          const start = pos + field.indexOf('=') + 1;
+          if (start > pos) out.push({ text: field.slice(start - pos), at: (o) => at(start + o), quotes: true });
+          pos += field.length + 1;
+        }
+      }
+      break;
+    case 'WORKDIR':
+    case 'USER':
+    case 'STOPSIGNAL':
+      if (ins.rest.trim()) arg(ins.rest.trim(), ins.restOffset + ins.rest.search(/\S/));
+      break;
+    case 'VOLUME':
+      for (const w of listWords(ins)) arg(w.text, w.offset);
+      break;
+  }
+  return out;
+}
+
+/** BuildKit does not report these: they configure the build, not the image. */
+const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
+
+const refRange = (e: Expandable, ref: { start: number; end: number }): Range => ({ start: e.at(ref.start), end: e.at(ref.end) });
+
+export const undefinedVar: Rule = {
+  code: 'UndefinedVar',
+  severity: 'warning',
+  message: 'Variables should be defined before their use',
+  url: buildkitUrl('UndefinedVar'),
+  rationale:
+    'An undefined variable silently expands to an empty string, so a typo or a missing ARG changes what gets copied or set. Shell-form RUN, CMD and ENTRYPOINT are left to the shell. Variables that an unknown base image defines cannot be seen without pulling it; PATH is always defined.',
+  check(ctx) {
+    const escape = ctx.model.parsed.escape;
+    walkStages(ctx.model, (ins, _stage, scope) => {
+      if (scope.windows) return;
+      const seen = new Set<string>();
+      const resolve = lookup(scope);
+      for (const e of expandables(ins, ctx.model.parsed.lines)) {
+        for (const ref of expandWord(e.text, resolve, { escape: e.quotes ? escape : '\\', quotes: e.quotes }).refs) {
+          if (ref.set || NON_ENV_ARGS.has(ref.name) || seen.has(ref.name)) continue;
+          seen.add(ref.name);
+          const hint = suggest(ref.name, scope.env.keys());
+          ctx.report(refRange(e, ref), `Usage of undefined variable '$${ref.name}'${hint ? ` (did you mean $${hint}?)` : ''}`);
+        }
+      }
+    });
+  },
+};
+
+/** The image word of a FROM and the --platform flag value, as expandable pieces. */
+function fromParts(stage: Stage, lines: string[]): { image?: Expandable; platform?: Expandable & { flag: Flag } } {
+  const words = splitWords(stage.from.rest);
+  const image = words[0] ? { text: words[0].text, at: inArgs(stage.from, stage.from.restOffset + words[0].start), quotes: true } : undefined;
+  const flag = stage.from.flags.find((f) => f.name === 'platform' && f.value !== undefined);
+  const platform = flag ? { text: flag.value!, at: flagValueAt(lines, flag), quotes: true, flag } : undefined;
+  return { image, platform };
+}
+
+export const undefinedArgInFrom: Rule = {
+  code: 'UndefinedArgInFrom',
+  severity: 'warning',
+  message: 'FROM command must use declared ARGs',
+  url: buildkitUrl('UndefinedArgInFrom'),
+  rationale: 'FROM only sees ARGs declared before the first FROM (and the predefined platform ARGs); anything else expands to an empty string, usually from a typo.',
+  check(ctx) {
+    const globals = globalScope(ctx.model);
+    const resolve: Resolver = (n) => (globals.env.has(n) ? globals.env.get(n) : globals.declared.includes(n) ? null : undefined);
+    const options = [...globals.declared, ...PREDEFINED_ARGS.keys()];
+    for (const stage of ctx.model.stages) {
+      const { image, platform } = fromParts(stage, ctx.model.parsed.lines);
+      for (const part of [image, platform]) {
+        if (!part) continue;
+        const seen = new Set<string>();
+        for (const ref of expandWord(part.text, resolve, { escape: ctx.model.parsed.escape }).refs) {
+          if (ref.set || seen.has(ref.name)) continue;
+          seen.add(ref.name);
+          const hint = suggest(ref.name, options);
+          ctx.report(refRange(part, ref), `FROM argument '${ref.name}' is not declared${hint ? ` (did you mean ${hint}?)` : ''}`);
+        }
+      }
+    }
+  },
+};
+
+// The image reference grammar (name[:tag][@digest]) that the builder accepts.
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST = `(?:${HOST_PART}(?:\\.${HOST_PART})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const REFERENCE = new RegExp(`^((?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*)(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
+
+/** Would the builder accept `ref` as an image reference? */
+export function isValidReference(ref: string): boolean {
+  const m = REFERENCE.exec(ref);
+  return !!m && m[1].length <= 255;
+}
+
+export const invalidDefaultArgInFrom: Rule = {
+  code: 'InvalidDefaultArgInFrom',
+  severity: 'warning',
+  message: 'Default value for global ARG results in an empty or invalid base image name',
+  url: buildkitUrl('InvalidDefaultArgInFrom'),
+  rationale: 'A build without --build-arg uses the ARG defaults; when those make the FROM reference empty or malformed, the build fails unless every caller remembers the argument.',
+  check(ctx) {
+    const globals = globalScope(ctx.model);
+    // Defaults only: a global ARG without a default expands to nothing.
+    const resolve: Resolver = (n) => globals.env.get(n);
+    for (const stage of ctx.model.stages) {
+      if (!stage.image.includes('$')) continue;
+      const { image } = fromParts(stage, ctx.model.parsed.lines);
+      if (!image) continue;
+      const { value } = expandWord(image.text, resolve, { escape: ctx.model.parsed.escape });
+      if (value !== undefined && !isValidReference(value)) ctx.report(stage.imageRange, `Default value for ARG ${stage.image} results in empty or invalid base image name`);
+    }
+  },
+};
+
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\');
+
+export const workdirRelativePath: Rule = {
+  code: 'WorkdirRelativePath',
+  severity: 'warning',
+  message: 'Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes',
+  url: buildkitUrl('WorkdirRelativePath'),
+  rationale:
+    "A relative WORKDIR lands inside whatever working directory the base image set, which can change upstream. Only the first WORKDIR of a stage (or of the stage it builds on) is checked: once it is absolute, later relative ones are anchored.",
+  check(ctx) {
+    walkStages(ctx.model, (ins, _stage, scope) => {
+      if (ins.keyword !== 'WORKDIR' || scope.workdirSet) return;
+      const path = ins.rest.trim();
+      if (!path) return;
+      const { value } = expandWord(path, lookup(scope), { escape: ctx.model.parsed.escape });
+      // An empty result comes from undefined variables: UndefinedVar says so.
+      if (value && !isAbsolute(value)) ctx.report(ins.argsRange, `Relative workdir "${value}" can have unexpected results if the base image changes`);
+    });
+  },
+};
+
+/** Each port of an EXPOSE with its range; variables expanded when their value is known. */
+function exposedPorts(ctx: RuleContext, ins: Instruction, resolve: Resolver) {
+  const out: Array<{ port: string; range: Range; literal: boolean; offset: number }> = [];
+  for (const w of listWords(ins)) {
+    const range = rangeIn(ins, w.offset, w.text.length);
+    if (!w.text.includes('$')) {
+      out.push({ port: w.text, range, literal: true, offset: w.offset });
+      continue;
+    }
+    const e: Expansion = expandWord(w.text, resolve, { escape: ctx.model.parsed.escape });
+    for (const port of e.value?.split(/\s+/).filter(Boolean) ?? []) out.push({ port, range, literal: false, offset: w.offset });
+  }
+  return out;
+}
+
+function exposeRule(code: string, message: string, rationale: string, check: (ctx: RuleContext, port: ReturnType<typeof exposedPorts>[number], ins: Instruction) => void): Rule {
+  return {
+    code,
+    severity: 'warning',
+    message,
+    url: buildkitUrl(code),
+    rationale,
+    check(ctx) {
+      walkStages(ctx.model, (ins, _stage, scope) => {
+        if (ins.keyword !== 'EXPOSE') return;
+        for (const p of exposedPorts(ctx, ins, lookup(scope))) check(ctx, p, ins);
+      });
+    },
+  };
+}
+
+export const exposeProtoCasing = exposeRule(
+  'ExposeProtoCasing',
+  'Protocol in EXPOSE instruction should be lowercase',
+  'Protocols are lowercase (tcp, udp, sctp); other spellings are accepted today only because the builder lower-cases them.',
+  (ctx, { port, range, literal, offset }, ins) => {
+    const slash = port.indexOf('/');
+    const proto = slash < 0 ? '' : port.slice(slash + 1);
+    if (proto === proto.toLowerCase()) return;
+    const fixes = literal ? [{ title: `Change protocol to '${proto.toLowerCase()}'`, edits: [{ range: rangeIn(ins, offset + slash + 1, proto.length), newText: proto.toLowerCase() }] }] : undefined;
+    ctx.report(range, `Defined protocol '${port}' in EXPOSE instruction should be lowercase`, fixes);
+  },
+);
+
+export const exposeInvalidFormat = exposeRule(
+  'ExposeInvalidFormat',
+  'IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release',
+  'EXPOSE only documents a container port; an IP address or host port has no effect there (publishing is decided by `docker run -p`) and will become an error.',
+  (ctx, { port, range, literal }) => {
+    if (!port.includes(':')) return;
+    const container = port.slice(port.lastIndexOf(':') + 1);
+    const fixes = literal && container ? [{ title: `Expose only the container port '${container}'`, edits: [{ range, newText: container }] }] : undefined;
+    ctx.report(range, `EXPOSE instruction should not define an IP address or host-port mapping, found '${port}'`, fixes);
+  },
+);
+
+const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
+const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
+const ARCH_ALIASES: Record<string, string> = { i386: '386', x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm' };
+
+/** `os[/arch[/variant]]` (or a lone OS or architecture) → normalized os and arch; undefined when the builder would reject it. */
+export function parsePlatform(spec: string): { os: string; arch: string } | undefined {
+  const parts = spec.toLowerCase().split('/');
+  if (parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/.test(p))) return undefined;
+  const os = (p: string) => (p === 'macos' ? 'darwin' : p);
+  const arch = (p: string) => ARCH_ALIASES[p] ?? p;
+  if (parts.length > 1) return { os: os(parts[0]), arch: arch(parts[1]) };
+  if (KNOWN_OS.has(os(parts[0]))) return { os: os(parts[0]), arch: 'amd64' };
+  if (KNOWN_ARCH.has(arch(parts[0]))) return { os: 'linux', arch: arch(parts[0]) };
+  return undefined;
+}
+
+export const fromPlatformFlagConstDisallowed: Rule = {
+  code: 'FromPlatformFlagConstDisallowed',
+  severity: 'warning',
+  message: 'FROM --platform flag should not use a constant value',
+  url: buildkitUrl('FromPlatformFlagConstDisallowed'),
+  rationale:
+    'A hard-coded platform pins the stage to one architecture and defeats multi-platform builds; use $BUILDPLATFORM/$TARGETPLATFORM. A stage whose name mentions the OS or architecture is taken as deliberately platform-specific.',
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      const { platform } = fromParts(stage, ctx.model.parsed.lines);
+      if (!platform) continue;
+      const e = expandWord(platform.text, () => undefined, { escape: ctx.model.parsed.escape });
+      if (e.refs.length || e.value === undefined) continue;
+      const p = parsePlatform(e.value);
+      const name = (stage.name ?? '').toLowerCase();
+      if (!p || name.includes(p.os) || name.includes(p.arch)) continue;
+      ctx.report(platform.flag.range, `FROM --platform flag should not use constant value "${e.value}"`);
+    }
+  },
+};
+
+export const buildkitRules2: Rule[] = [undefinedVar, undefinedArgInFrom, invalidDefaultArgInFrom, workdirRelativePath, exposeProtoCasing, exposeInvalidFormat, fromPlatformFlagConstDisallowed];

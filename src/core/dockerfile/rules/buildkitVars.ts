@@ -1,0 +1,365 @@
+import { splitWords } from '../model';
+import type { DockerfileModel, Stage } from '../rule';
+import type { Instruction } from '../types';
+
+// Variable expansion as BuildKit performs it for the checks that look at
+// variables (UndefinedVar, UndefinedArgInFrom, InvalidDefaultArgInFrom,
+// WorkdirRelativePath, the EXPOSE checks). BuildKit decides these while it
+// dispatches each stage, so the walk below replays that dispatch: ARG and ENV
+// add variables in order, a stage built FROM an earlier stage starts with that
+// stage's variables, and any other base image contributes only what is known
+// about it without pulling it.
+
+/** A variable's value: a string, null when it is set but its value cannot be known here, undefined when unset. */
+export type Resolver = (name: string) => string | null | undefined;
+
+export interface VarRef {
+  name: string;
+  /** Offsets of `$name` / `${...}` in the expanded text. */
+  start: number;
+  end: number;
+  set: boolean;
+}
+
+export interface Expansion {
+  /** The expanded text; undefined when it depends on an unknown value or the syntax is broken. */
+  value: string | undefined;
+  refs: VarRef[];
+}
+
+/** Parameters the shell reserves: `$@`, `$?`, ... are names of their own to the builder. */
+const SPECIAL = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
+
+/**
+ * Expands `$name`, `${name}` and the `${name<op>word}` forms, recording every
+ * reference. With `quotes`, single quotes suppress expansion and double quotes
+ * are removed (instruction arguments); without, quotes are text (heredoc bodies).
+ */
+export function expandWord(text: string, resolve: Resolver, opts: { escape?: string; quotes?: boolean } = {}): Expansion {
+  const esc = opts.escape ?? '\\';
+  const quotes = opts.quotes ?? true;
+  const refs: VarRef[] = [];
+  let unknown = false;
+  let broken = false;
+  let i = 0;
+
+  const lookup = (name: string, start: number, end: number) => {
+    const v = resolve(name);
+    refs.push({ name, start, end, set: v !== undefined });
+    return v;
+  };
+  const readName = () => {
+    const from = i;
+    if (/[0-9]/.test(text[i] ?? '')) {
+      while (/[0-9]/.test(text[i] ?? '')) i++;
+    } else if (SPECIAL.has(text[i])) {
+      i++;
+    } else {
+      while (i < text.length && /[\p{L}\p{N}_]/u.test(text[i])) i++;
+    }
+    return text.slice(from, i);
+  };
+  const dollar = (): string => {
+    const start = i++;
+    if (text[i] !== '{') {
+      const name = readName();
+      if (!name) return '$';
+      const v = lookup(name, start, i);
+      if (v === null) unknown = true;
+      return v ?? '';
+    }
+    i++;
+    if (i >= text.length || '{}:'.includes(text[i])) throw new Error('bad substitution');
+    const name = readName();
+    let op = text[i++] ?? '';
+    if (op === '}') {
+      const v = lookup(name, start, i);
+      if (v === null) unknown = true;
+      return v ?? '';
+    }
+    const colon = op === ':';
+    if (colon) op = text[i++] ?? '';
+    if (op === '/') {
+      if (text[i] === '/') i++;
+      run('/');
+      run('}');
+      const v = lookup(name, start, i);
+      if (v !== undefined) unknown = true; // pattern replacement: not worth evaluating
+      return '';
+    }
+    if (!op || !'+-?#%'.includes(op)) throw new Error('unsupported modifier');
+    const word = run('}');
+    const v = lookup(name, start, i);
+    const empty = v === undefined || (colon && v === '');
+    if (v === null && op !== '?') unknown = true;
+    if (op === '-') return empty ? word : (v ?? '');
+    if (op === '+') return empty ? '' : word;
+    if (op === '?') {
+      if (empty) throw new Error(`${name}: not set`);
+      if (v === null) unknown = true;
+      return v ?? '';
+    }
+    if (v !== undefined) unknown = true; // # and % trim patterns: not worth evaluating
+    return '';
+  };
+  /** Processes text up to `stop` (consumed) or the end. */
+  const run = (stop?: string): string => {
+    let out = '';
+    while (i < text.length) {
+      const c = text[i];
+      if (stop !== undefined && c === stop) {
+        i++;
+        return out;
+      }
+      if (c === '$') out += dollar();
+      else if (quotes && c === "'") {
+        const end = text.indexOf("'", i + 1);
+        if (end < 0) throw new Error('unterminated quote');
+        out += text.slice(i + 1, end);
+        i = end + 1;
+      } else if (quotes && c === '"') {
+        i++;
+        for (;;) {
+          if (i >= text.length) throw new Error('unterminated quote');
+          const d = text[i];
+          if (d === '"') {
+            i++;
+            break;
+          }
+          if (d === '$') out += dollar();
+          else if (d === esc && i + 1 < text.length && ['"', '$', esc].includes(text[i + 1])) {
+            out += text[i + 1];
+            i += 2;
+          } else {
+            out += d;
+            i++;
+          }
+        }
+      } else if (c === esc) {
+        if (i + 1 < text.length) out += text[i + 1];
+        i += 2;
+      } else {
+        out += c;
+        i++;
+      }
+    }
+    if (stop !== undefined) throw new Error(`missing ${stop}`);
+    return out;
+  };
+
+  let value = '';
+  try {
+    value = run();
+  } catch {
+    broken = true;
+  }
+  return { value: unknown || broken ? undefined : value, refs };
+}
+
+/** Edit distance with unit costs. */
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** BuildKit's "did you mean": the closest option at distance 1 or 2 (case-sensitive), none on an exact match. */
+export function suggest(name: string, options: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let min = 3;
+  for (const o of options) {
+    if (o === name) return undefined;
+    const d = levenshtein(name, o);
+    if (d < min) {
+      min = d;
+      best = o;
+    }
+  }
+  return best;
+}
+
+/**
+ * The platform ARGs BuildKit defines in the global scope, with the values of a
+ * typical linux/amd64 build: only their shape matters to the checks (is the
+ * image name valid, is the path absolute).
+ */
+export const PREDEFINED_ARGS: ReadonlyMap<string, string> = new Map([
+  ['BUILDPLATFORM', 'linux/amd64'],
+  ['BUILDOS', 'linux'],
+  ['BUILDARCH', 'amd64'],
+  ['BUILDVARIANT', ''],
+  ['TARGETPLATFORM', 'linux/amd64'],
+  ['TARGETOS', 'linux'],
+  ['TARGETARCH', 'amd64'],
+  ['TARGETVARIANT', ''],
+  ['TARGETSTAGE', ''],
+]);
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+// ENV that widely used official images set. BuildKit reads the pulled image's
+// config; without it, a variable these images define would be reported as
+// undefined. Only names matter here: their values are treated as unknown.
+const JAVA = ['JAVA_HOME', 'JAVA_VERSION', 'LANG', 'LANGUAGE', 'LC_ALL'];
+const DOTNET = ['APP_UID', 'ASPNETCORE_HTTP_PORTS', 'ASPNETCORE_URLS', 'DOTNET_RUNNING_IN_CONTAINER', 'DOTNET_VERSION', 'ASPNET_VERSION', 'DOTNET_SDK_VERSION', 'DOTNET_GENERATE_ASPNET_CERTIFICATE', 'DOTNET_NOLOGO', 'DOTNET_USE_POLLING_FILE_WATCHER', 'NUGET_XMLDOC_MODE', 'POWERSHELL_DISTRIBUTION_CHANNEL'];
+const IMAGE_ENV: Record<string, string[]> = {
+  python: ['LANG', 'GPG_KEY', 'PYTHON_VERSION', 'PYTHON_SHA256', 'PYTHON_PIP_VERSION', 'PYTHON_SETUPTOOLS_VERSION', 'PYTHON_GET_PIP_URL', 'PYTHON_GET_PIP_SHA256'],
+  node: ['NODE_VERSION', 'YARN_VERSION'],
+  golang: ['GOLANG_VERSION', 'GOTOOLCHAIN', 'GOPATH'],
+  ruby: ['LANG', 'RUBY_MAJOR', 'RUBY_VERSION', 'RUBY_DOWNLOAD_URL', 'RUBY_DOWNLOAD_SHA256', 'GEM_HOME', 'BUNDLE_SILENCE_ROOT_WARNING', 'BUNDLE_APP_CONFIG'],
+  php: ['PHPIZE_DEPS', 'PHP_INI_DIR', 'APACHE_CONFDIR', 'APACHE_ENVVARS', 'PHP_CFLAGS', 'PHP_CPPFLAGS', 'PHP_LDFLAGS', 'GPG_KEYS', 'PHP_VERSION', 'PHP_URL', 'PHP_ASC_URL', 'PHP_SHA256'],
+  rust: ['RUSTUP_HOME', 'CARGO_HOME', 'RUST_VERSION'],
+  nginx: ['NGINX_VERSION', 'NJS_VERSION', 'NJS_RELEASE', 'PKG_RELEASE', 'DYNPKG_RELEASE'],
+  httpd: ['HTTPD_PREFIX', 'HTTPD_VERSION', 'HTTPD_SHA256', 'HTTPD_PATCHES'],
+  postgres: ['GOSU_VERSION', 'LANG', 'PG_MAJOR', 'PG_VERSION', 'PG_SHA256', 'PGDATA'],
+  mysql: ['GOSU_VERSION', 'MYSQL_MAJOR', 'MYSQL_VERSION', 'MYSQL_SHELL_VERSION'],
+  redis: ['REDIS_VERSION', 'REDIS_DOWNLOAD_URL', 'REDIS_DOWNLOAD_SHA'],
+  openjdk: JAVA,
+  'eclipse-temurin': JAVA,
+  amazoncorretto: ['LANG', 'JAVA_HOME'],
+  maven: [...JAVA, 'MAVEN_HOME', 'MAVEN_CONFIG'],
+  gradle: [...JAVA, 'GRADLE_HOME', 'GRADLE_VERSION'],
+  tomcat: [...JAVA, 'CATALINA_HOME', 'TOMCAT_NATIVE_LIBDIR', 'LD_LIBRARY_PATH', 'GPG_KEYS', 'TOMCAT_MAJOR', 'TOMCAT_VERSION', 'TOMCAT_SHA512'],
+  'mcr.microsoft.com/dotnet/sdk': DOTNET,
+  'mcr.microsoft.com/dotnet/aspnet': DOTNET,
+  'mcr.microsoft.com/dotnet/runtime': DOTNET,
+};
+
+/** `docker.io/library/python:3.12@sha256:…` → `python`. */
+export function imageRepository(image: string): string {
+  let name = image.replace(/@.*$/, '');
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > slash) name = name.slice(0, colon);
+  return name.toLowerCase().replace(/^(index\.)?docker\.io\//, '').replace(/^library\//, '');
+}
+
+/** Variables a stage starts with when built FROM an image (not a stage). */
+function imageEnv(image: string | undefined): Map<string, string | null> {
+  const repo = image === undefined ? undefined : imageRepository(image);
+  // BuildKit always sets PATH (its default on scratch, the image's own otherwise).
+  const env = new Map<string, string | null>([['PATH', repo === 'scratch' ? DEFAULT_PATH : null]]);
+  for (const name of (repo && IMAGE_ENV[repo]) || []) env.set(name, null);
+  return env;
+}
+
+/** Windows images: variables are case-insensitive and PATH comes from the OS, so the checks stay out. */
+export const isWindowsImage = (image: string | undefined) => image !== undefined && /windows|nanoserver|servercore/i.test(image);
+
+export interface GlobalScope {
+  /** Every ARG name declared before the first FROM, in order. */
+  declared: string[];
+  /** Global ARGs with a value (defaults expanded in order), plus the predefined platform ARGs. */
+  env: Map<string, string | null>;
+}
+
+/** The global scope as BuildKit evaluates FROM lines: ARG defaults only (no build arguments). */
+export function globalScope(model: DockerfileModel): GlobalScope {
+  const env = new Map<string, string | null>(PREDEFINED_ARGS);
+  const declared: string[] = [];
+  for (const ins of model.globalArgs) {
+    for (const { key, value } of argPairs(ins)) {
+      if (!declared.includes(key)) declared.push(key);
+      if (value === undefined) continue;
+      env.set(key, expandWord(value.text, (n) => env.get(n), { escape: model.parsed.escape }).value ?? null);
+    }
+  }
+  return { declared, env };
+}
+
+export interface Scope {
+  /** Variables with a value in the build environment (null: set, value unknown). */
+  env: Map<string, string | null>;
+  /** ARG names declared in the stage (or the stage it builds on): never undefined, whatever their value. */
+  declared: Set<string>;
+  /** An earlier WORKDIR in this stage or the stage it builds on. */
+  workdirSet: boolean;
+  windows: boolean;
+}
+
+export interface Text {
+  text: string;
+  /** Offset of `text` in the instruction's args. */
+  offset: number;
+}
+
+/** `ARG a=1 b` → key/value pairs with the value's raw text and position. */
+export function argPairs(ins: Instruction): Array<{ key: string; value?: Text }> {
+  return splitWords(ins.rest).map((w) => {
+    const eq = w.text.indexOf('=');
+    if (eq < 0) return { key: w.text };
+    return { key: w.text.slice(0, eq), value: { text: w.text.slice(eq + 1), offset: ins.restOffset + w.start + eq + 1 } };
+  });
+}
+
+/** The value a stage-level ARG takes: its default, else the global one (without build arguments). */
+function argValue(model: DockerfileModel, globals: GlobalScope, scope: Scope, key: string, value: Text | undefined): string | null | undefined {
+  if (value) return expandWord(value.text, lookup(scope), { escape: model.parsed.escape }).value ?? null;
+  if (globals.env.has(key)) return globals.env.get(key) ?? null;
+  return undefined;
+}
+
+/** Lookup in a scope where a declared ARG without a value may still come from a build argument (unknown). */
+export const lookup =
+  (scope: Scope): Resolver =>
+  (name) =>
+    scope.env.has(name) ? scope.env.get(name) : scope.declared.has(name) ? null : undefined;
+
+/** ENV/LABEL pairs as BuildKit reads them: `k=v ...`, or the legacy `k v` (the rest of the line is the value). */
+export function keyValuePairs(ins: Instruction): { legacy: boolean; pairs: Array<{ key: Text; value: Text }> } {
+  const words = splitWords(ins.rest);
+  if (!words.length) return { legacy: false, pairs: [] };
+  const base = ins.restOffset;
+  if (!words[0].text.includes('=')) {
+    const m = /^(\S+)(\s+)([\s\S]*)$/.exec(ins.rest.slice(words[0].start));
+    if (!m) return { legacy: true, pairs: [] };
+    const key = { text: m[1], offset: base + words[0].start };
+    return { legacy: true, pairs: [{ key, value: { text: m[3], offset: key.offset + m[1].length + m[2].length } }] };
+  }
+  const pairs = words.map((w) => {
+    const eq = w.text.indexOf('=');
+    const key = eq < 0 ? w.text : w.text.slice(0, eq);
+    return { key: { text: key, offset: base + w.start }, value: { text: eq < 0 ? '' : w.text.slice(eq + 1), offset: base + w.start + eq + 1 } };
+  });
+  return { legacy: false, pairs };
+}
+
+export type Visitor = (ins: Instruction, stage: Stage, scope: Scope, globals: GlobalScope) => void;
+
+/**
+ * Replays every stage in order (as `docker build --check` does: all stages,
+ * not only those the target needs), calling `visit` with the scope in force
+ * before each instruction, then applying its ARG, ENV and WORKDIR effects.
+ */
+export function walkStages(model: DockerfileModel, visit: Visitor): void {
+  const globals = globalScope(model);
+  const finals = new Map<Stage, Scope>();
+  for (const stage of model.stages) {
+    const parent = stage.parent && finals.get(stage.parent);
+    const scope: Scope = parent
+      ? { env: new Map(parent.env), declared: new Set(parent.declared), workdirSet: parent.workdirSet, windows: parent.windows }
+      : { env: imageEnv(stage.resolvedImage), declared: new Set(), workdirSet: false, windows: isWindowsImage(stage.resolvedImage ?? stage.image) };
+    for (const ins of stage.instructions) {
+      visit(ins, stage, scope, globals);
+      if (ins.keyword === 'ARG') {
+        for (const { key, value } of argPairs(ins)) {
+          const v = argValue(model, globals, scope, key, value);
+          if (v !== undefined) scope.env.set(key, v);
+          scope.declared.add(key);
+        }
+      } else if (ins.keyword === 'ENV') {
+        const before = lookup(scope);
+        const { pairs } = keyValuePairs(ins);
+        const values = pairs.map((p) => [expandWord(p.key.text, before, { escape: model.parsed.escape }).value, expandWord(p.value.text, before, { escape: model.parsed.escape }).value ?? null] as const);
+        for (const [k, v] of values) if (k) scope.env.set(k, v);
+      } else if (ins.keyword === 'WORKDIR') {
+        scope.workdirSet = true;
+      }
+    }
+    finals.set(stage, scope);
+  }
+}
