@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintDockerfile } from '../src/core/dockerfile/linter';
+import { ALL_RULES } from '../src/core/dockerfile/rules';
 import type { LabelType, LintConfig } from '../src/core/dockerfile/rule';
 import type { Finding } from '../src/core/dockerfile/types';
 
@@ -29,10 +30,15 @@ const verbose = args.includes('--verbose');
 const corpusArg = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : undefined;
 const SHARED = process.env.BERTH_SHARED ?? path.resolve(__dirname, '../../shared');
 
+const OPT_IN = new Set(ALL_RULES.filter((r) => r.optIn).flatMap((r) => [r.code, ...(r.aliases ?? [])]));
+
 function configOf(c: Case): Partial<LintConfig> {
   const k = c.config ?? {};
+  // The upstream test of an opt-in rule ran it enabled, as a user enables it (override).
+  const enable = OPT_IN.has(c.rule) ? { override: { info: [c.rule] } } : {};
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);
   return {
+    ...enable,
     ...(k.ignored ? { ignored: list(k.ignored) } : {}),
     ...(k.trustedRegistries ? { trustedRegistries: list(k.trustedRegistries) } : {}),
     ...(k['label-schema'] ? { labelSchema: k['label-schema'] as Record<string, LabelType> } : {}),

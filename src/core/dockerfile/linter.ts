@@ -78,7 +78,12 @@ function instructionsOf(model: DockerfileModel, keyword: string, onbuild: boolea
     if (ins.keyword === keyword) out.push({ instruction: ins, stage });
     if (onbuild && ins.keyword === 'ONBUILD' && ins.trigger?.keyword === keyword) out.push({ instruction: ins.trigger, stage });
   };
-  for (const ins of model.globalArgs) visit(ins);
+  // Instructions before the first FROM (ARGs, or the fragments editors show mid-typing).
+  const firstFrom = model.stages[0]?.from;
+  for (const ins of model.instructions) {
+    if (ins === firstFrom) break;
+    visit(ins);
+  }
   for (const stage of model.stages) {
     visit(stage.from, stage);
     for (const ins of stage.instructions) visit(ins, stage);

@@ -90,7 +90,8 @@ function codeList(text: string): string[] {
 
 /** `skip=A,B;error=true;experimental=C` */
 function applyCheck(value: string, skip: Set<string>, s: Suppressions): void {
-  for (const part of value.split(';')) {
+  // A trailing `// reason` explains the directive; it is not part of it.
+  for (const part of value.replace(/\s*\/\/.*$/, '').split(';')) {
     const [key, val = ''] = part.split('=').map((x) => x.trim());
     const list = codeList(val);
     if (key.toLowerCase() === 'skip') list.forEach((x) => skip.add(x.toLowerCase() === 'all' ? 'all' : x));
