@@ -1,0 +1,364 @@
+// Every RUN of a Dockerfile with what the shell rules need to judge it: its
+// script parsed (shell form, exec form or heredoc body), the stage it runs in,
+// the ARG/ENV values known at that point, its cache mounts, the SHELL in force,
+// and a way back from script offsets to file positions.
+//
+// hadolint applies many rules a second time to ONBUILD triggers, as a separate
+// pass that only sees the triggers (no FROM, no plain instructions). The
+// `onbuild` stream reproduces that pass; the `main` stream is the build itself.
+
+import { splitWords, substitute, unquote, argDeclarations } from './model';
+import type { DockerfileModel, RuleContext } from './rule';
+import { parseShell, type Command, type Script, type Span, type Word } from './shell';
+import type { Fix, Instruction, Position, Range } from './types';
+
+export interface Mount {
+  /** bind (the default), cache, tmpfs, secret, ssh. */
+  type: string;
+  target: string;
+}
+
+export interface StageRef {
+  /** Order of the stage in the file; -1 before the first FROM (and for the ONBUILD pass). */
+  index: number;
+  /** How the FROM reads, to tell stages apart the way hadolint does (by their FROM line). */
+  signature: string;
+}
+
+export interface ShellState {
+  /** PowerShell or cmd: none of the POSIX-shell reasoning applies. */
+  nonPosix: boolean;
+  /** A shell that honours `-o pipefail`, given that option. */
+  pipefail: boolean;
+}
+
+export interface RunSite {
+  /** The RUN instruction (for ONBUILD RUN, the trigger). */
+  ins: Instruction;
+  /** The instruction in the file: the RUN, or the ONBUILD that holds it. */
+  holder: Instruction;
+  onbuild: boolean;
+  stage: StageRef;
+  form: 'shell' | 'exec' | 'heredoc';
+  /** A heredoc whose shebang names another interpreter (python, node, ...): not shell. */
+  foreign: boolean;
+  script: Script;
+  mounts: Mount[];
+  /** ARG and ENV values known when the RUN executes. */
+  vars: ReadonlyMap<string, string>;
+  shell: ShellState;
+  /** File position of a script offset. */
+  at(offset: number): Position;
+  /** File range of a script span. */
+  range(span: Span): Range;
+}
+
+export interface Stream {
+  sites: RunSite[];
+  /** Would something left behind in this stage end up in an image: the last stage, or one a later FROM builds on. */
+  reachesImage(stage: StageRef): boolean;
+}
+
+export interface RunStreams {
+  main: Stream;
+  onbuild: Stream;
+  /** The main-stream site of a RUN instruction. */
+  siteOf(ins: Instruction): RunSite | undefined;
+}
+
+const cache = new WeakMap<DockerfileModel, RunStreams>();
+
+export function runStreams(model: DockerfileModel): RunStreams {
+  let streams = cache.get(model);
+  if (!streams) {
+    streams = build(model);
+    cache.set(model, streams);
+  }
+  return streams;
+}
+
+const DEFAULT_SHELL: ShellState = { nonPosix: false, pipefail: false };
+const NON_POSIX = new Set(['pwsh', 'powershell', 'cmd']);
+const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
+const POSIX_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
+
+function build(model: DockerfileModel): RunStreams {
+  const main = mainStream(model);
+  const onbuild = onbuildStream(model);
+  const byIns = new Map(main.sites.map((s) => [s.ins, s] as const));
+  return { main, onbuild, siteOf: (ins) => byIns.get(ins) };
+}
+
+function mainStream(model: DockerfileModel): Stream {
+  const sites: RunSite[] = [];
+  const args = new Map<string, string>(); // hadolint keeps ARG values across stages
+  let env = new Map<string, string>();
+  let shell = DEFAULT_SHELL;
+  let stage: StageRef = { index: -1, signature: 'scratch' };
+  const endEnv = new Map<number, Map<string, string>>();
+  const endShell = new Map<number, ShellState>();
+  const pragmas = shellPragmas(model);
+  let pragmaShell: boolean | undefined;
+
+  for (const ins of model.instructions) {
+    while (pragmas.length && pragmas[0].line < ins.range.start.line) pragmaShell = pragmas.shift()!.nonPosix;
+    if (ins.keyword === 'FROM') {
+      endEnv.set(stage.index, env);
+      endShell.set(stage.index, shell);
+      const s = model.stages.find((st) => st.from === ins);
+      const index = s?.index ?? stage.index + 1;
+      stage = { index, signature: fromSignature(ins) };
+      const parent = s?.parent?.index;
+      env = new Map(parent !== undefined ? endEnv.get(parent) : undefined);
+      shell = (parent !== undefined ? endShell.get(parent) : undefined) ?? DEFAULT_SHELL;
+    } else if (ins.keyword === 'ARG') declareArgs(ins, args, env);
+    else if (ins.keyword === 'ENV') declareEnv(ins, env, args);
+    else if (ins.keyword === 'SHELL') shell = shellOf(ins);
+    else if (ins.keyword === 'RUN') {
+      const effective = pragmaShell === undefined ? shell : { ...shell, nonPosix: pragmaShell || shell.nonPosix };
+      sites.push(site(model, ins, ins, false, stage, merged(args, env), effective));
+    }
+  }
+  const stages = model.stages;
+  const last = stages.length ? fromSignature(stages[stages.length - 1].from) : 'scratch';
+  const bases = new Set(stages.map((s) => s.image.toLowerCase()));
+  return {
+    sites,
+    reachesImage: (ref) => {
+      if (ref.signature === last || ref.index === stages.length - 1) return true;
+      const name = stages[ref.index]?.name?.toLowerCase();
+      return name !== undefined && bases.has(name);
+    },
+  };
+}
+
+function onbuildStream(model: DockerfileModel): Stream {
+  const sites: RunSite[] = [];
+  const args = new Map<string, string>();
+  const env = new Map<string, string>();
+  const stage: StageRef = { index: -1, signature: 'scratch' };
+  for (const holder of model.instructions) {
+    const ins = holder.keyword === 'ONBUILD' ? holder.trigger : undefined;
+    if (!ins) continue;
+    if (ins.keyword === 'ARG') declareArgs(ins, args, env);
+    else if (ins.keyword === 'ENV') declareEnv(ins, env, args);
+    else if (ins.keyword === 'RUN') sites.push(site(model, ins, holder, true, stage, merged(args, env), DEFAULT_SHELL));
+  }
+  // The pass sees no FROM, so every trigger counts as being in the final image.
+  return { sites, reachesImage: () => true };
+}
+
+function merged(args: Map<string, string>, env: Map<string, string>): Map<string, string> {
+  return new Map([...args, ...env]);
+}
+
+function declareArgs(ins: Instruction, args: Map<string, string>, env: Map<string, string>) {
+  for (const [name, value] of argDeclarations(ins.rest)) {
+    if (value !== undefined) args.set(name, substitute(value, merged(args, env)) ?? value);
+  }
+}
+
+function declareEnv(ins: Instruction, env: Map<string, string>, args: Map<string, string>) {
+  const words = splitWords(ins.rest);
+  if (!words.length) return;
+  const pairs: Array<[string, string]> = words[0].text.includes('=')
+    ? words.map((w) => {
+        const eq = w.text.indexOf('=');
+        return [w.text.slice(0, eq), unquote(w.text.slice(eq + 1))];
+      })
+    : [[words[0].text, unquote(ins.rest.slice(words[1]?.start ?? ins.rest.length).trim())]];
+  for (const [name, value] of pairs) if (name) env.set(name, substitute(value, merged(args, env)) ?? value);
+}
+
+function fromSignature(from: Instruction): string {
+  return [...from.flags.map((f) => `--${f.name}=${f.value ?? ''}`), from.rest].join(' ').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** `# hadolint shell=<name>` comments, in file order. */
+function shellPragmas(model: DockerfileModel): Array<{ line: number; nonPosix: boolean }> {
+  return model.parsed.comments
+    .map((c) => ({ line: c.line, m: /^hadolint\s+shell\s*=\s*(\S+)/i.exec(c.text) }))
+    .filter((p) => p.m)
+    .map((p) => ({ line: p.line, nonPosix: [...NON_POSIX].some((n) => p.m![1].toLowerCase().includes(n)) }));
+}
+
+function shellOf(ins: Instruction): ShellState {
+  const argv = ins.json ?? splitWords(ins.rest).map((w) => unquote(w.text));
+  if (!argv.length) return DEFAULT_SHELL;
+  const exe = (argv[0].split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
+  if (NON_POSIX.has(exe)) return { nonPosix: true, pipefail: false };
+  const options = argv.slice(1);
+  const setsO = options.some((a) => /^-[A-Za-z]*o[A-Za-z]*$/.test(a));
+  return { nonPosix: false, pipefail: PIPEFAIL_SHELLS.has(exe) && setsO && options.includes('pipefail') };
+}
+
+function mountsOf(ins: Instruction): Mount[] {
+  return ins.flags
+    .filter((f) => f.name === 'mount' && f.value)
+    .map((f) => {
+      const opts = new Map(
+        f.value!.split(',').map((kv) => {
+          const eq = kv.indexOf('=');
+          return eq < 0 ? ([kv.trim(), ''] as const) : ([kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()] as const);
+        }),
+      );
+      return { type: opts.get('type') ?? 'bind', target: opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? '' };
+    });
+}
+
+function site(model: DockerfileModel, ins: Instruction, holder: Instruction, onbuild: boolean, stage: StageRef, vars: Map<string, string>, shell: ShellState): RunSite {
+  const source = scriptSource(model, ins);
+  const script = parseShell(source.foreign ? '' : source.text, vars);
+  return {
+    ins,
+    holder,
+    onbuild,
+    stage,
+    form: source.form,
+    foreign: source.foreign,
+    script,
+    mounts: mountsOf(ins),
+    vars,
+    shell,
+    at: source.at,
+    range: (span) => source.range(span.start, span.end),
+  };
+}
+
+interface Source {
+  text: string;
+  form: RunSite['form'];
+  foreign: boolean;
+  at(offset: number): Position;
+  range(start: number, end: number): Range;
+}
+
+function scriptSource(model: DockerfileModel, ins: Instruction): Source {
+  const byOffset = (at: (o: number) => Position) => (s: number, e: number) => ({ start: at(s), end: at(e) });
+  if (ins.json) return execSource(ins, ins.json);
+  const markers = /<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g;
+  if (ins.heredocs.length && ins.rest.replace(markers, '').trim() === '') return heredocSource(model, ins);
+  const at = (o: number) => ins.argsPosition(ins.restOffset + o);
+  return { text: ins.rest, form: 'shell', foreign: false, at, range: byOffset(at) };
+}
+
+/** Exec form: hadolint reads the array's words joined by spaces as a script. */
+function execSource(ins: Instruction, argv: string[]): Source {
+  const text = argv.join(' ');
+  // Where each element's characters sit in the JSON text, when it has no escapes.
+  const pieces: Array<{ at: number; rest: number; length: number }> = [];
+  let cursor = 0;
+  let offset = 0;
+  let exact = true;
+  for (const a of argv) {
+    const quoted = JSON.stringify(a);
+    const k = ins.rest.indexOf(quoted, cursor);
+    if (k < 0 || quoted !== `"${a}"`) exact = false;
+    else {
+      pieces.push({ at: offset, rest: k + 1, length: a.length });
+      cursor = k + quoted.length;
+    }
+    offset += a.length + 1;
+  }
+  const at = (o: number): Position => {
+    if (!exact) return ins.argsRange.start;
+    const p = [...pieces].reverse().find((x) => x.at <= o) ?? pieces[0];
+    return p ? ins.argsPosition(ins.restOffset + p.rest + Math.min(o - p.at, p.length)) : ins.argsRange.start;
+  };
+  return { text, form: 'exec', foreign: false, at, range: (s, e) => (exact ? { start: at(s), end: at(e) } : ins.argsRange) };
+}
+
+/** `RUN <<EOF`: the bodies are the script, joined by newlines. */
+function heredocSource(model: DockerfileModel, ins: Instruction): Source {
+  const docs = ins.heredocs;
+  const starts: number[] = [];
+  let text = '';
+  for (const d of docs) {
+    if (text) text += '\n';
+    starts.push(text.length);
+    text += d.body;
+  }
+  const lines = model.parsed.lines;
+  const at = (o: number): Position => {
+    let i = starts.length - 1;
+    while (i > 0 && starts[i] > o) i--;
+    const doc = docs[i];
+    const before = text.slice(starts[i], Math.max(starts[i], o)).split('\n');
+    const line = doc.range.start.line + before.length - 1;
+    const raw = lines[line] ?? '';
+    const stripped = doc.chomp ? raw.length - raw.replace(/^\t+/, '').length : 0;
+    return { line, column: stripped + before[before.length - 1].length };
+  };
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(docs[0].body);
+  let interpreter = shebang ? (shebang[1].split('/').pop() ?? '') : 'sh';
+  if (interpreter === 'env' && shebang?.[2]) interpreter = shebang[2];
+  return { text, form: 'heredoc', foreign: !POSIX_INTERPRETERS.has(interpreter), at, range: (s, e) => ({ start: at(s), end: at(e) }) };
+}
+
+// ---- Small helpers the RUN rules share ----
+
+/** The RUNs a rule judges: the build's, plus ONBUILD triggers for the rules hadolint also applies there. */
+export function runSites(model: DockerfileModel, withOnbuild: boolean): RunSite[] {
+  const s = runStreams(model);
+  return withOnbuild ? [...s.main.sites, ...s.onbuild.sites] : s.main.sites;
+}
+
+/** From the start of one word to the end of another. */
+export function spanOf(from: Span, to: Span = from): Span {
+  return { start: from.start, end: to.end };
+}
+
+/** A fix inserting `text` at a script offset; none for exec form, whose JSON text the offsets do not follow. */
+export function insertFix(site: RunSite, offset: number, text: string, title: string): Fix[] | undefined {
+  if (site.form === 'exec') return undefined;
+  const p = site.at(offset);
+  return [{ title, edits: [{ range: { start: p, end: p }, newText: text }] }];
+}
+
+/** A fix running `command` after everything else in the RUN; none where appending would change the meaning. */
+export function appendFix(site: RunSite, command: string, title: string): Fix[] | undefined {
+  const text = site.script.text.trimEnd();
+  if (site.script.endsInComment || /(&&|\|\||[|&\\])$/.test(text)) return undefined;
+  const glue = site.form === 'heredoc' ? '\n' : text.endsWith(';') ? ' ' : ' && ';
+  return insertFix(site, text.length, glue + command, title);
+}
+
+/** A fix replacing a span of the script. */
+export function replaceFix(site: RunSite, span: Span, text: string, title: string): Fix[] | undefined {
+  if (site.form === 'exec') return undefined;
+  return [{ title, edits: [{ range: site.range(span), newText: text }] }];
+}
+
+/** Is a cache or tmpfs mount on a directory under one of these paths? */
+export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
+  return site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && dirs.some((d) => m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')));
+}
+
+/** Calls `fn` for each command of each RUN the rule judges. */
+export function eachCommand(ctx: RuleContext, withOnbuild: boolean, fn: (cmd: Command, site: RunSite, index: number) => void) {
+  for (const site of runSites(ctx.model, withOnbuild)) site.script.commands.forEach((cmd, i) => fn(cmd, site, i));
+}
+
+/** Reports the first package word that fails `pinned`, once per command. */
+export function reportUnpinned(ctx: RuleContext, site: RunSite, packages: Word[], pinned: (p: string) => boolean) {
+  const loose = packages.find((p) => !pinned(p.value));
+  if (loose) ctx.report(site.range(loose));
+}
+
+/** The command name through its sub-command word (`apt-get install`), where "missing switch" findings sit. */
+export function commandSpan(cmd: Command, verb?: Word) {
+  return spanOf(cmd.nameWord, verb && verb.start > cmd.nameWord.start ? verb : cmd.nameWord);
+}
+
+
+
+/** An install command that no cleanup follows (cleaning first does not help); `clean` is asked about each later command. */
+export function uncleaned(site: RunSite, install: (c: Command) => boolean, clean: (c: Command, installed: Command) => boolean): Command | undefined {
+  const cmds = site.script.commands;
+  return cmds.find((c, i) => install(c) && !cmds.slice(i + 1).some((later) => clean(later, c)));
+}
+
+/** `rm` of something under one of these directories. */
+export function removesUnder(cmd: Command, ...dirs: string[]): boolean {
+  return cmd.name === 'rm' && cmd.args.some((a) => dirs.some((d) => a.value === d || a.value.startsWith(d + '/')));
+}
