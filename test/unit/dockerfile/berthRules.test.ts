@@ -29,7 +29,7 @@ describe("Berth's own Dockerfile rules (unit)", () => {
     const codes = (text: string) => lint(text).filter((f) => f.code === 'BR003').map((f) => f.code);
     assert.deepEqual(codes('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n'), ['BR003']);
     assert.deepEqual(codes('FROM node:20\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n'), []);
-    assert.deepEqual(codes('FROM python:3\nCOPY . /src\nRUN pip install -r /src/requirements.txt\n'), []);
+    assert.deepEqual(codes('FROM python:3\nCOPY . /src\nRUN pip install -r /src/requirements.txt\n'), ['BR003']);
     assert.deepEqual(codes('FROM python:3\nCOPY ./ ./\nRUN pip install -r requirements.txt\n'), ['BR003']);
     assert.deepEqual(codes('FROM a AS b\nCOPY . .\nFROM c\nRUN npm ci\n'), [], 'another stage');
   });
