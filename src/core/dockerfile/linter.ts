@@ -33,6 +33,14 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
   const overridden = new Map<string, Severity>();
   for (const sev of Object.keys(config.override) as Severity[]) for (const code of config.override[sev] ?? []) overridden.set(code, sev);
 
+  // Many rules ask for the same instruction lists; walk the file once per question.
+  const lists = new Map<string, ReturnType<RuleContext['instructions']>>();
+  const instructions: RuleContext['instructions'] = (keyword, o) => {
+    const key = `${keyword}|${o?.onbuild ?? false}`;
+    let list = lists.get(key);
+    if (!list) lists.set(key, (list = instructionsOf(model, keyword, o?.onbuild ?? false)));
+    return list;
+  };
   const findings: Finding[] = parsed.problems.map((p) => ({ code: 'DL1000', aliases: [], severity: 'error', message: p.message, range: p.range }));
   for (const rule of opts.rules ?? ALL_RULES) {
     const names = [rule.code, ...(rule.aliases ?? [])];
@@ -40,7 +48,7 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
     const report: RuleContext['report'] = (range, message, fixes) =>
       findings.push({ code: rule.code, aliases: rule.aliases ?? [], severity: rule.severity, message: message ?? rule.message, range, ...(fixes?.length ? { fixes } : {}) });
     try {
-      rule.check({ model, config, dockerignore: opts.dockerignore, report, instructions: (keyword, o) => instructionsOf(model, keyword, o?.onbuild ?? false) });
+      rule.check({ model, config, dockerignore: opts.dockerignore, report, instructions });
     } catch (err) {
       findings.push({ code: 'BR0000', aliases: [], severity: 'info', message: `Berth rule ${rule.code} failed on this file: ${(err as Error).message}`, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } });
     }

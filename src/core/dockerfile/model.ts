@@ -6,9 +6,13 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   const globalArgs: Instruction[] = [];
   const globalArgDefaults = new Map<string, string | undefined>();
   const stages: Stage[] = [];
+  // Lower-cased stage name → the latest stage of that name (FROM <name> refers to it).
+  const byName = new Map<string, Stage>();
   for (const ins of parsed.instructions) {
     if (ins.keyword === 'FROM') {
-      stages.push(stageOf(ins, stages, globalArgDefaults));
+      const stage = stageOf(ins, stages.length, byName, globalArgDefaults);
+      stages.push(stage);
+      if (stage.name) byName.set(stage.name.toLowerCase(), stage);
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -21,7 +25,7 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions };
 }
 
-function stageOf(from: Instruction, earlier: Stage[], args: Map<string, string | undefined>): Stage {
+function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, Stage>, args: Map<string, string | undefined>): Stage {
   const words = splitWords(from.rest);
   const image = words[0]?.text ?? '';
   const imageRange = words[0] ? rangeIn(from, from.restOffset + words[0].start, words[0].text.length) : from.argsRange;
@@ -33,8 +37,8 @@ function stageOf(from: Instruction, earlier: Stage[], args: Map<string, string |
   }
   const resolvedImage = substitute(image, args);
   // Stage names are case-insensitive for lookups (builders lower-case them).
-  const parent = resolvedImage === undefined ? undefined : [...earlier].reverse().find((s) => s.name?.toLowerCase() === resolvedImage.toLowerCase());
-  return { index: earlier.length, from, name, nameRange, image, imageRange, resolvedImage, parent, instructions: [] };
+  const parent = resolvedImage === undefined ? undefined : byName.get(resolvedImage.toLowerCase());
+  return { index, from, name, nameRange, image, imageRange, resolvedImage, parent, instructions: [] };
 }
 
 /** `ARG a=1 b` → [[a,'1'],[b,undefined]] (quotes around values removed). */
