@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provisions what Berth's tests need on a Debian machine, idempotently:
-# Debian's Docker engine and busybox-static, a running dockerd, and the local
+# Debian's Docker engine, busybox-static and shellcheck, a running dockerd, and the local
 # base image busybox:1.35 (made from busybox-static; nothing is ever pulled).
 # Safe to run again: each step checks before it acts.
 set -euo pipefail
@@ -14,6 +14,8 @@ log() { printf '[provision] %s\n' "$*"; }
 need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
+# ShellCheck backs the SC findings on RUN scripts (the linter skips them without it).
+command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "[provision] missing packages ${need_pkgs[*]} and not root: install them first" >&2; exit 1

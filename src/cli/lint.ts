@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { configFromEnv, findConfigFile, mergeConfigs, parseConfig } from '../core/dockerfile/config';
 import { formatFindings, OUTPUT_FORMATS, type FileResult, type OutputFormat } from '../core/dockerfile/formats';
-import { lintDockerfile, meetsThreshold } from '../core/dockerfile/linter';
+import { meetsThreshold } from '../core/dockerfile/linter';
+import { lintWithShellcheck } from '../core/dockerfile/lintWithShellcheck';
 import { DEFAULT_CONFIG, type LintConfig } from '../core/dockerfile/rule';
 import { ALL_RULES } from '../core/dockerfile/rules';
 import type { Severity } from '../core/dockerfile/types';
@@ -26,6 +27,8 @@ Options:
   -t, --failure-threshold error|warning|info|style|none
                                              lowest severity that fails the run (default info)
       --no-fail                              exit 0 whatever the findings
+      --no-shellcheck                        skip ShellCheck on RUN scripts (it runs when a
+                                             shellcheck binary is on PATH; without one it is skipped)
   -h, --help                                 this text
 
 Config: --config, else the first .hadolint.yaml/.yml or hadolint.yaml/.yml from the
@@ -58,6 +61,7 @@ interface Options {
   configFile?: string;
   threshold?: Severity | 'none';
   noFail: boolean;
+  shellcheck: boolean;
   files: string[];
 }
 
@@ -86,7 +90,9 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
       await io.stderr(`berth: ${file}: ${text.error}\n`);
       continue;
     }
-    results.push({ file, findings: lintDockerfile(text, { config }) });
+    const r = await lintWithShellcheck(text, { config, shellcheck: opts.shellcheck ? {} : false });
+    if (r.shellcheckError) await io.stderr(`berth: ${file}: shellcheck failed, RUN scripts not checked: ${r.shellcheckError}\n`);
+    results.push({ file, findings: r.findings });
   }
 
   const output = formatFindings(results, opts.format, ALL_RULES, { cwd: io.cwd, version: io.version });
@@ -99,7 +105,7 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
 }
 
 function parseArgs(argv: string[]): Options | 'help' {
-  const opts: Options = { format: 'text', noFail: false, files: [] };
+  const opts: Options = { format: 'text', noFail: false, shellcheck: true, files: [] };
   let onlyFiles = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -143,6 +149,10 @@ function parseArgs(argv: string[]): Options | 'help' {
       case '--no-fail':
         if (eq > 0) throw new UsageError('--no-fail takes no value');
         opts.noFail = true;
+        break;
+      case '--no-shellcheck':
+        if (eq > 0) throw new UsageError('--no-shellcheck takes no value');
+        opts.shellcheck = false;
         break;
       default:
         throw new UsageError(`unknown option "${arg}"`);

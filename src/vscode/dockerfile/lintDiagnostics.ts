@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { lintDockerfile } from '../../core/dockerfile/linter';
+import { lintWithShellcheck } from '../../core/dockerfile/lintWithShellcheck';
 import type { LintConfig } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding, Severity } from '../../core/dockerfile/types';
@@ -63,23 +63,31 @@ export class DockerfileDiagnostics implements vscode.Disposable {
     const key = doc.uri.toString();
     const version = doc.version;
     this.versions.set(key, version);
-    const config = await fileConfig(doc.uri);
-    // An edit arrived while the config was read: that edit's run will report.
-    if (this.versions.get(key) !== version || doc.isClosed) return;
-    this.publish(doc.uri, doc.getText(), config);
+    // A newer edit's run supersedes this one: drop it rather than publish stale findings.
+    await this.publish(doc.uri, doc.getText(), await fileConfig(doc.uri), () => this.versions.get(key) !== version || doc.isClosed);
   }
 
-  /** Lints text that is not open in an editor (Lint All Dockerfiles). */
-  publish(uri: vscode.Uri, text: string, config: Partial<LintConfig>): number {
-    if (!vscode.workspace.getConfiguration('berth.lint', uri).get<boolean>('enable', true)) {
+  /** Lints `text` for `uri` and publishes the findings (also for files not open: Lint All Dockerfiles). */
+  async publish(uri: vscode.Uri, text: string, config: Partial<LintConfig>, superseded: () => boolean = () => false): Promise<number> {
+    const settings = vscode.workspace.getConfiguration('berth.lint', uri);
+    if (!settings.get<boolean>('enable', true)) {
       this.forget(uri);
       return 0;
     }
-    const findings = lintDockerfile(text, { config });
-    this.findings.set(uri.toString(), findings);
-    this.collection.set(uri, findings.map(toDiagnostic));
-    return findings.length;
+    if (superseded()) return 0;
+    const binary = settings.get<string>('shellcheckPath') || 'shellcheck';
+    const result = await lintWithShellcheck(text, { config, shellcheck: settings.get<boolean>('shellcheck', true) ? { binary } : false });
+    if (superseded()) return 0;
+    if (result.shellcheckError && !this.warnedShellcheck) {
+      this.warnedShellcheck = true;
+      void vscode.window.showWarningMessage(`Berth: ShellCheck failed, RUN scripts are linted without it: ${result.shellcheckError}`);
+    }
+    this.findings.set(uri.toString(), result.findings);
+    this.collection.set(uri, result.findings.map(toDiagnostic));
+    return result.findings.length;
   }
+
+  private warnedShellcheck = false;
 
   forget(uri: vscode.Uri): void {
     this.collection.delete(uri);

@@ -28,7 +28,7 @@ async function lintAll(diagnostics: DockerfileDiagnostics): Promise<void> {
       report(`${n + 1}/${files.length}`);
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      findings += diagnostics.publish(uri, text, await fileConfig(uri));
+      findings += await diagnostics.publish(uri, text, await fileConfig(uri));
     }
     return { files: files.length, findings };
   });
