@@ -3,7 +3,7 @@ import { lintWithShellcheck } from '../../core/dockerfile/lintWithShellcheck';
 import type { LintConfig } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding, Severity } from '../../core/dockerfile/types';
-import { fileConfig } from './lintSettings';
+import { dockerignoreFor, fileConfig } from './lintSettings';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }];
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}';
@@ -76,7 +76,8 @@ export class DockerfileDiagnostics implements vscode.Disposable {
     }
     if (superseded()) return 0;
     const binary = settings.get<string>('shellcheckPath') || 'shellcheck';
-    const result = await lintWithShellcheck(text, { config, shellcheck: settings.get<boolean>('shellcheck', true) ? { binary } : false });
+    const dockerignore = await dockerignoreFor(uri);
+    const result = await lintWithShellcheck(text, { config, dockerignore, shellcheck: settings.get<boolean>('shellcheck', true) ? { binary } : false });
     if (superseded()) return 0;
     if (result.shellcheckError && !this.warnedShellcheck) {
       this.warnedShellcheck = true;
