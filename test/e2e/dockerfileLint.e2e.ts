@@ -48,6 +48,15 @@ describe('Dockerfile linting in a real editor (e2e)', function () {
     await waitUntil(async () => !(await wb.problems()).some((r) => /BR005/.test(r)), 15_000, 'BR005 gone from the Problems panel');
   });
 
+  it('repairs a finding with its quick fix (MAINTAINER becomes a LABEL)', async function () {
+    await wb.openFile('Dockerfile');
+    await wb.goToLine(2);
+    await wb.quickFix('Replace with LABEL org.opencontainers.image.authors');
+    await waitUntil(() => editorHas('LABEL org.opencontainers.image.authors'), 10_000, 'the LABEL in the editor');
+    await waitUntil(async () => !(await wb.problems()).some((r) => /DL4000|MAINTAINER/.test(r)), 15_000, 'DL4000 gone from the Problems panel');
+    await editor!.screenshot('lint-quick-fix');
+  });
+
   async function editorHas(text: string): Promise<boolean> {
     return (await wb.activeEditorText()).includes(text);
   }
