@@ -115,7 +115,8 @@ function toSarif(results: FileResult[], rules: readonly Rule[], opts: FormatOpti
     const p = rule ? undefined : pseudoRule(f.code);
     const short = rule?.message ?? p!.short;
     const full = rule?.rationale ?? p!.full ?? short;
-    const url = rule?.url ?? p!.url;
+    // helpUri must be an absolute URI; Berth's own rule pages ship inside the extension instead.
+    const url = [rule?.url ?? p!.url].find((u) => u && /^https?:\/\//.test(u));
     descriptors.push({
       id: f.code,
       ...(f.aliases.length ? { properties: { aliases: f.aliases } } : {}),
