@@ -1,9 +1,11 @@
 import { buildModel } from './model';
 import { parseDockerfile } from './parser';
-import { readSuppressions } from './pragmas';
+import { readSuppressions, type Suppressions } from './pragmas';
 import { ALL_RULES } from './rules';
+import { hasKeyword, instructionsOf } from './rules/instructionUtil';
+import { runsAny } from './runCommands';
 import { DEFAULT_CONFIG, DockerfileModel, LintConfig, Rule, RuleContext, Stage } from './rule';
-import type { Finding, Instruction, Severity } from './types';
+import type { Finding, Fix, Instruction, Range, Severity } from './types';
 
 export interface LintOptions {
   config?: Partial<LintConfig>;
@@ -33,70 +35,84 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
   const overridden = new Map<string, Severity>();
   for (const sev of Object.keys(config.override) as Severity[]) for (const code of config.override[sev] ?? []) overridden.set(code, sev);
 
-  // Many rules ask for the same instruction lists; walk the file once per question.
-  const lists = new Map<string, ReturnType<RuleContext['instructions']>>();
-  const instructions: RuleContext['instructions'] = (keyword, o) => {
-    const key = `${keyword}|${o?.onbuild ?? false}`;
-    let list = lists.get(key);
-    if (!list) lists.set(key, (list = instructionsOf(model, keyword, o?.onbuild ?? false)));
-    return list;
-  };
   const findings: Finding[] = parsed.problems.map((p) => ({ code: 'DL1000', aliases: [], severity: 'error', message: p.message, range: p.range }));
+  const ctx = new RuleRun(model, config, opts.dockerignore, findings);
   for (const rule of opts.rules ?? ALL_RULES) {
-    const names = [rule.code, ...(rule.aliases ?? [])];
-    if (rule.optIn && !names.some((n) => overridden.has(n) || sup.experimental.has(n) || (sup.experimental.has('all') && isBuildkitName(n)))) continue;
-    const report: RuleContext['report'] = (range, message, fixes) =>
-      findings.push({ code: rule.code, aliases: rule.aliases ?? [], severity: rule.severity, message: message ?? rule.message, range, ...(fixes?.length ? { fixes } : {}) });
+    if (rule.optIn && !enabled(rule, overridden, sup)) continue;
     try {
-      rule.check({ model, config, dockerignore: opts.dockerignore, report, instructions });
+      if (!applies(rule, model)) continue;
+      ctx.rule = rule;
+      rule.check(ctx);
     } catch (err) {
       findings.push({ code: 'BR0000', aliases: [], severity: 'info', message: `Berth rule ${rule.code} failed on this file: ${(err as Error).message}`, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } });
     }
   }
 
-  // Findings map back to their instruction and stage by line; both lists are in
-  // file order, so a binary search keeps this linear-ish on 10,000-line files.
-  const stageOfLine = (line: number) => lastAtOrBefore(model.stages, line, (s) => s.from.range.start.line);
-  const instructionOfLine = (line: number) => {
-    const ins = lastAtOrBefore(model.instructions, line, (i) => i.range.start.line);
-    return ins && line <= ins.range.end.line ? ins : undefined;
-  };
   const ignored = new Set(config.ignored);
-  return findings
-    .filter((f) => {
-      const names = [f.code, ...f.aliases];
-      if (names.some((n) => ignored.has(n) || sup.global.has(n)) || (sup.global.has('all') && names.some(isBuildkitName))) return false;
-      const ins = instructionOfLine(f.range.start.line);
-      const local = ins && sup.byInstruction.get(ins.range.start.line);
-      if (local && (names.some((n) => local.has(n)) || (local.has('all') && names.some(isBuildkitName)))) return false;
-      const stage = stageOfLine(f.range.start.line);
-      const staged = stage && sup.byStage.get(stage.index);
-      return !(staged && (names.some((n) => staged.has(n)) || (staged.has('all') && names.some(isBuildkitName))));
-    })
-    .map((f) => {
-      const sev = [f.code, ...f.aliases].map((n) => overridden.get(n)).find(Boolean);
-      return sev ? { ...f, severity: sev } : f;
-    })
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  // Most files have no pragma and no configuration: then every finding stays as it is.
+  const kept = ignored.size || sup.global.size || sup.byInstruction.size || sup.byStage.size ? findings.filter((f) => !suppressed(f, model, sup, ignored)) : findings;
+  const result = overridden.size ? kept.map((f) => overrideSeverity(f, overridden)) : kept;
+  return result.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
-function instructionsOf(model: DockerfileModel, keyword: string, onbuild: boolean): Array<{ instruction: Instruction; stage?: Stage }> {
-  const out: Array<{ instruction: Instruction; stage?: Stage }> = [];
-  const visit = (ins: Instruction, stage?: Stage) => {
-    if (ins.keyword === keyword) out.push({ instruction: ins, stage });
-    if (onbuild && ins.keyword === 'ONBUILD' && ins.trigger?.keyword === keyword) out.push({ instruction: ins.trigger, stage });
-  };
-  // Instructions before the first FROM (ARGs, or the fragments editors show mid-typing).
-  const firstFrom = model.stages[0]?.from;
-  for (const ins of model.instructions) {
-    if (ins === firstFrom) break;
-    visit(ins);
+/** An opt-in rule runs when configuration or a `# check=experimental=` names it. */
+function enabled(rule: Rule, overridden: ReadonlyMap<string, Severity>, sup: Suppressions): boolean {
+  const names = [rule.code, ...(rule.aliases ?? [])];
+  return names.some((n) => overridden.has(n) || sup.experimental.has(n) || (sup.experimental.has('all') && isBuildkitName(n)));
+}
+
+/** Can the rule find anything in this file? (Rules that say what they look at are skipped when the file has none of it.) */
+function applies(rule: Rule, model: DockerfileModel): boolean {
+  if (rule.keywords && !rule.keywords.some((k) => hasKeyword(model, k))) return false;
+  return !rule.commands || runsAny(model, rule.commands);
+}
+
+/**
+ * The rules' view of the run: one object whose `rule` is the one running (a
+ * class rather than closures per rule: small files pay for every allocation).
+ */
+class RuleRun implements RuleContext {
+  rule!: Rule;
+
+  constructor(
+    readonly model: DockerfileModel,
+    readonly config: LintConfig,
+    readonly dockerignore: string | undefined,
+    private readonly findings: Finding[],
+  ) {}
+
+  report(range: Range, message?: string, fixes?: Fix[]): void {
+    const rule = this.rule;
+    this.findings.push({ code: rule.code, aliases: rule.aliases ?? [], severity: rule.severity, message: message ?? rule.message, range, ...(fixes?.length ? { fixes } : {}) });
   }
-  for (const stage of model.stages) {
-    visit(stage.from, stage);
-    for (const ins of stage.instructions) visit(ins, stage);
+
+  instructions(keyword: string, o?: { onbuild?: boolean }): ReturnType<RuleContext['instructions']> {
+    // Computed once per model and keyword (see instructionUtil).
+    return instructionsOf(this.model, keyword, o?.onbuild ?? false);
   }
-  return out;
+}
+
+/** Is the finding ignored by configuration or a pragma (file, instruction or stage)? */
+function suppressed(f: Finding, model: DockerfileModel, sup: Suppressions, ignored: ReadonlySet<string>): boolean {
+  const names = [f.code, ...f.aliases];
+  if (names.some((n) => ignored.has(n) || sup.global.has(n)) || (sup.global.has('all') && names.some(isBuildkitName))) return true;
+  // Findings map back to their instruction and stage by line; both lists are in
+  // file order, so a binary search keeps this linear-ish on 10,000-line files.
+  const line = f.range.start.line;
+  const ins = lastAtOrBefore(model.instructions, line, instructionStart);
+  const local = ins && line <= ins.range.end.line ? sup.byInstruction.get(ins.range.start.line) : undefined;
+  if (local && (names.some((n) => local.has(n)) || (local.has('all') && names.some(isBuildkitName)))) return true;
+  const stage = lastAtOrBefore(model.stages, line, stageStart);
+  const staged = stage && sup.byStage.get(stage.index);
+  return !!staged && (names.some((n) => staged.has(n)) || (staged.has('all') && names.some(isBuildkitName)));
+}
+
+const instructionStart = (i: Instruction) => i.range.start.line;
+const stageStart = (s: Stage) => s.from.range.start.line;
+
+function overrideSeverity(f: Finding, overridden: ReadonlyMap<string, Severity>): Finding {
+  const sev = [f.code, ...f.aliases].map((n) => overridden.get(n)).find(Boolean);
+  return sev ? { ...f, severity: sev } : f;
 }
 
 /** The last item whose key is ≤ `line`, in a list sorted by key. */

@@ -15,7 +15,7 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
       if (stage.name) byName.set(stage.name.toLowerCase(), stage);
       continue;
     }
-    const stage = stages[stages.length - 1];
+    const stage = stages.length ? stages[stages.length - 1] : undefined;
     if (stage) stage.instructions.push(ins);
     else if (ins.keyword === 'ARG') {
       globalArgs.push(ins);
@@ -26,7 +26,7 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
 }
 
 function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, Stage>, args: Map<string, string | undefined>): Stage {
-  const words = splitWords(from.rest);
+  const words = wordsOf(from);
   const image = words[0]?.text ?? '';
   const imageRange = words[0] ? rangeIn(from, from.restOffset + words[0].start, words[0].text.length) : from.argsRange;
   let name: string | undefined;
@@ -55,9 +55,10 @@ export function argDeclarations(rest: string): Array<[string, string | undefined
  * undefined when a variable has no value and no default (the result would be
  * unknowable without build arguments).
  */
-export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>): string | undefined {
+export function substitute(text: string, vars: { get(name: string): string | undefined }): string | undefined {
+  if (!text.includes('$')) return text;
   let unknown = false;
-  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string, op: string, word: string, bare: string) => {
+  const out = text.replace(VARIABLE, (_m, braced: string, op: string, word: string, bare: string) => {
     const name = braced ?? bare;
     const value = vars.get(name);
     const set = value !== undefined && (op?.startsWith(':') ? value !== '' : true);
@@ -69,6 +70,10 @@ export function substitute(text: string, vars: ReadonlyMap<string, string | unde
   return unknown ? undefined : out;
 }
 
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const WORD = /(?:"(?:[^"\\]|\\.)*"?|'[^']*'?|\\.|[^\s"'\\])+/g;
+const QUOTED = /^(["']).*\1$/s;
+
 export interface Word {
   text: string;
   /** Offset in the string that was split. */
@@ -78,14 +83,21 @@ export interface Word {
 /** Splits on unquoted whitespace, keeping quotes in the word text. */
 export function splitWords(s: string): Word[] {
   const words: Word[] = [];
-  const re = /(?:"(?:[^"\\]|\\.)*"?|'[^']*'?|\\.|[^\s"'\\])+/g;
+  WORD.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) words.push({ text: m[0], start: m.index });
+  while ((m = WORD.exec(s))) words.push({ text: m[0], start: m.index });
   return words;
 }
 
+/**
+ * The words of an instruction's `rest`. Not memoized: the readings built on it
+ * (pairs, rest words) are, and keeping every word list alive until the end of
+ * a run cost more in garbage collection than splitting twice.
+ */
+export const wordsOf = (ins: Instruction): Word[] => splitWords(ins.rest);
+
 export function unquote(v: string): string {
-  return /^(["']).*\1$/s.test(v) ? v.slice(1, -1) : v;
+  return QUOTED.test(v) ? v.slice(1, -1) : v;
 }
 
 /** The range of `length` characters at `offset` in the instruction's args. */

@@ -30,30 +30,24 @@ const VALID_HADOLINT_CODE = /^(DL|SC)\d{4}$/;
 
 export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: boolean, checkOverride?: string): Suppressions {
   const s: Suppressions = { global: new Set(), byInstruction: new Map(), byStage: new Map(), experimental: new Set(), checkError: false };
-  const startLines = new Map<number, Instruction>(model.instructions.map((i) => [i.range.start.line, i]));
-  const stageAt = new Map(model.stages.map((st) => [st.from.range.start.line, st.index]));
-  const below = (line: number) => startLines.get(line + 1);
-  const add = (map: Map<number, Set<string>>, key: number, codes: Iterable<string>) => {
-    const set = map.get(key) ?? new Set<string>();
-    for (const c of codes) set.add(c);
-    map.set(key, set);
-  };
-
   if (checkOverride !== undefined) applyCheck(checkOverride, s.global, s);
   else for (const d of model.parsed.directives) if (d.name === 'check') applyCheck(d.value, s.global, s);
 
+  // Built when a pragma needs it: most files have none.
+  let lines: LineIndex | undefined;
   for (const c of model.parsed.comments) {
     const h = honourHadolintPragmas ? HADOLINT.exec(c.text) : null;
     if (h) {
       const codes = codeList(h[2]);
       // hadolint drops a pragma naming anything that is not a rule code.
       if (!codes.length || !codes.every((x) => VALID_HADOLINT_CODE.test(x))) continue;
+      lines ??= new LineIndex(model);
       if (h[1]?.toLowerCase() === 'global') codes.forEach((x) => s.global.add(x));
       else if (h[1]?.toLowerCase() === 'stage') {
-        const next = [...stageAt.keys()].filter((l) => l > c.line).sort((a, b) => a - b)[0];
-        if (next !== undefined) add(s.byStage, stageAt.get(next)!, codes);
+        const next = [...lines.stageAt.keys()].filter((l) => l > c.line).sort((a, b) => a - b)[0];
+        if (next !== undefined) add(s.byStage, lines.stageAt.get(next)!, codes);
       } else {
-        const ins = below(c.line);
+        const ins = lines.below(c.line);
         if (ins) add(s.byInstruction, ins.range.start.line, codes);
       }
       continue;
@@ -61,24 +55,48 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
     const b = BERTH.exec(c.text);
     if (b) {
       const codes = codeList(b[2]);
+      lines ??= new LineIndex(model);
       if (b[1]) codes.forEach((x) => s.global.add(x));
       else {
-        const ins = below(c.line);
+        const ins = lines.below(c.line);
         if (ins) add(s.byInstruction, ins.range.start.line, codes);
       }
       continue;
     }
     const k = CHECK.exec(c.text);
     if (k) {
-      const ins = below(c.line);
+      lines ??= new LineIndex(model);
+      const ins = lines.below(c.line);
       if (!ins) continue;
       const local = new Set<string>();
       applyCheck(k[1], local, s);
-      if (ins.keyword === 'FROM' && stageAt.has(ins.range.start.line)) add(s.byStage, stageAt.get(ins.range.start.line)!, local);
+      if (ins.keyword === 'FROM' && lines.stageAt.has(ins.range.start.line)) add(s.byStage, lines.stageAt.get(ins.range.start.line)!, local);
       else add(s.byInstruction, ins.range.start.line, local);
     }
   }
   return s;
+}
+
+/** Instructions and stages by their first line. */
+class LineIndex {
+  private readonly startLines: Map<number, Instruction>;
+  readonly stageAt: Map<number, number>;
+
+  constructor(model: DockerfileModel) {
+    this.startLines = new Map<number, Instruction>(model.instructions.map((i) => [i.range.start.line, i]));
+    this.stageAt = new Map(model.stages.map((st) => [st.from.range.start.line, st.index]));
+  }
+
+  /** The instruction starting on the line below. */
+  below(line: number): Instruction | undefined {
+    return this.startLines.get(line + 1);
+  }
+}
+
+function add(map: Map<number, Set<string>>, key: number, codes: Iterable<string>) {
+  const set = map.get(key) ?? new Set<string>();
+  for (const c of codes) set.add(c);
+  map.set(key, set);
 }
 
 function codeList(text: string): string[] {

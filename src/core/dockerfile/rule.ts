@@ -1,3 +1,4 @@
+import type { Names } from './runCommands';
 import type { Fix, Instruction, ParsedDockerfile, Range, Severity } from './types';
 
 export type LabelType = 'text' | 'url' | 'spdx' | 'hash' | 'rfc3339' | 'semver' | 'email';
@@ -71,7 +72,7 @@ export interface RuleContext {
    * ONBUILD triggers of that keyword are included too (hadolint applies many
    * rules to the triggered instruction).
    */
-  instructions(keyword: string, opts?: { onbuild?: boolean }): Array<{ instruction: Instruction; stage?: Stage }>;
+  instructions(keyword: string, opts?: { onbuild?: boolean }): ReadonlyArray<{ instruction: Instruction; stage?: Stage }>;
 }
 
 export interface Rule {
@@ -88,6 +89,14 @@ export interface Rule {
   rationale: string;
   /** Off unless enabled (hadolint's "ignore" default severity, BuildKit's experimental checks). */
   optIn?: boolean;
+  /**
+   * The instruction keywords the rule looks at, when it looks at nothing else
+   * (ONBUILD triggers count). The linter skips the rule for files without any:
+   * most files use a handful of keywords.
+   */
+  keywords?: readonly string[];
+  /** The RUN commands the rule looks at, when it looks at nothing else; skipped for files whose RUNs (and ONBUILD RUNs) run none of them. */
+  commands?: Names;
   check(ctx: RuleContext): void;
 }
 

@@ -10,7 +10,7 @@
 import { splitWords, substitute, unquote, argDeclarations } from './model';
 import type { DockerfileModel, RuleContext } from './rule';
 import { parseShell, type Command, type Script, type Span, type Word } from './shell';
-import type { Fix, Instruction, Position, Range } from './types';
+import type { Fix, Heredoc, Instruction, Position, Range } from './types';
 
 export interface Mount {
   /** bind (the default), cache, tmpfs, secret, ssh. */
@@ -85,12 +85,13 @@ const POSIX_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 
 function build(model: DockerfileModel): RunStreams {
   const main = mainStream(model);
   const onbuild = onbuildStream(model);
-  const byIns = new Map(main.sites.map((s) => [s.ins, s] as const));
-  return { main, onbuild, siteOf: (ins) => byIns.get(ins) };
+  let byIns: Map<Instruction, RunSite> | undefined; // built when first asked for
+  return { main, onbuild, siteOf: (ins) => (byIns ??= new Map(main.sites.map((s) => [s.ins, s] as const))).get(ins) };
 }
 
 function mainStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
+  const stageOf = new Map(model.stages.map((st) => [st.from, st] as const));
   const args = new Map<string, string>(); // hadolint keeps ARG values across stages
   let env = new Map<string, string>();
   let shell = DEFAULT_SHELL;
@@ -99,13 +100,16 @@ function mainStream(model: DockerfileModel): Stream {
   const endShell = new Map<number, ShellState>();
   const pragmas = shellPragmas(model);
   let pragmaShell: boolean | undefined;
+  // ARG and ENV values for the RUNs, until the next ARG, ENV or FROM (RUNs in a row share them).
+  let vars: Map<string, string> | undefined;
 
   for (const ins of model.instructions) {
     while (pragmas.length && pragmas[0].line < ins.range.start.line) pragmaShell = pragmas.shift()!.nonPosix;
+    if (ins.keyword === 'FROM' || ins.keyword === 'ARG' || ins.keyword === 'ENV') vars = undefined;
     if (ins.keyword === 'FROM') {
       endEnv.set(stage.index, env);
       endShell.set(stage.index, shell);
-      const s = model.stages.find((st) => st.from === ins);
+      const s = stageOf.get(ins);
       const index = s?.index ?? stage.index + 1;
       stage = { index, signature: fromSignature(ins) };
       const parent = s?.parent?.index;
@@ -116,7 +120,7 @@ function mainStream(model: DockerfileModel): Stream {
     else if (ins.keyword === 'SHELL') shell = shellOf(ins);
     else if (ins.keyword === 'RUN') {
       const effective = pragmaShell === undefined ? shell : { ...shell, nonPosix: pragmaShell || shell.nonPosix };
-      sites.push(site(model, ins, ins, false, stage, merged(args, env), effective));
+      sites.push(site(model, ins, ins, false, stage, (vars ??= merged(args, env)), effective));
     }
   }
   const stages = model.stages;
@@ -148,13 +152,21 @@ function onbuildStream(model: DockerfileModel): Stream {
   return { sites, reachesImage: () => true };
 }
 
+/** ARG values overridden by ENV ones (ARG names keep their place in the order). */
 function merged(args: Map<string, string>, env: Map<string, string>): Map<string, string> {
-  return new Map([...args, ...env]);
+  const out = new Map(args);
+  for (const [k, v] of env) out.set(k, v);
+  return out;
+}
+
+/** `substitute` against ARG and ENV values (ENV first), without merging them into a map. */
+function expand(value: string, args: Map<string, string>, env: Map<string, string>): string {
+  return value.includes('$') ? (substitute(value, { get: (name) => (env.has(name) ? env.get(name) : args.get(name)) }) ?? value) : value;
 }
 
 function declareArgs(ins: Instruction, args: Map<string, string>, env: Map<string, string>) {
   for (const [name, value] of argDeclarations(ins.rest)) {
-    if (value !== undefined) args.set(name, substitute(value, merged(args, env)) ?? value);
+    if (value !== undefined) args.set(name, expand(value, args, env));
   }
 }
 
@@ -167,11 +179,14 @@ function declareEnv(ins: Instruction, env: Map<string, string>, args: Map<string
         return [w.text.slice(0, eq), unquote(w.text.slice(eq + 1))];
       })
     : [[words[0].text, unquote(ins.rest.slice(words[1]?.start ?? ins.rest.length).trim())]];
-  for (const [name, value] of pairs) if (name) env.set(name, substitute(value, merged(args, env)) ?? value);
+  for (const [name, value] of pairs) if (name) env.set(name, expand(value, args, env));
 }
 
+const SPACES = /\s+/g;
+
 function fromSignature(from: Instruction): string {
-  return [...from.flags.map((f) => `--${f.name}=${f.value ?? ''}`), from.rest].join(' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  const text = from.flags.length ? [...from.flags.map((f) => `--${f.name}=${f.value ?? ''}`), from.rest].join(' ') : from.rest;
+  return text.replace(SPACES, ' ').trim().toLowerCase();
 }
 
 /** `# hadolint shell=<name>` comments, in file order. */
@@ -206,23 +221,41 @@ function mountsOf(ins: Instruction): Mount[] {
     });
 }
 
+/** A RUN with its script; positions come from the script's source (shell form, exec form or heredocs). */
+class Site implements RunSite {
+  readonly form: RunSite['form'];
+  readonly foreign: boolean;
+  readonly script: Script;
+  readonly mounts: Mount[];
+  private readonly source: Source;
+
+  constructor(
+    model: DockerfileModel,
+    readonly ins: Instruction,
+    readonly holder: Instruction,
+    readonly onbuild: boolean,
+    readonly stage: StageRef,
+    readonly vars: ReadonlyMap<string, string>,
+    readonly shell: ShellState,
+  ) {
+    this.source = scriptSource(model, ins);
+    this.form = this.source.form;
+    this.foreign = this.source.foreign;
+    this.script = parseShell(this.source.foreign ? '' : this.source.text, vars);
+    this.mounts = ins.flags.length ? mountsOf(ins) : [];
+  }
+
+  at(offset: number): Position {
+    return this.source.at(offset);
+  }
+
+  range(span: Span): Range {
+    return this.source.range(span.start, span.end);
+  }
+}
+
 function site(model: DockerfileModel, ins: Instruction, holder: Instruction, onbuild: boolean, stage: StageRef, vars: Map<string, string>, shell: ShellState): RunSite {
-  const source = scriptSource(model, ins);
-  const script = parseShell(source.foreign ? '' : source.text, vars);
-  return {
-    ins,
-    holder,
-    onbuild,
-    stage,
-    form: source.form,
-    foreign: source.foreign,
-    script,
-    mounts: mountsOf(ins),
-    vars,
-    shell,
-    at: source.at,
-    range: (span) => source.range(span.start, span.end),
-  };
+  return new Site(model, ins, holder, onbuild, stage, vars, shell);
 }
 
 interface Source {
@@ -233,66 +266,122 @@ interface Source {
   range(start: number, end: number): Range;
 }
 
+const HEREDOC_MARKERS = /<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g;
+
 function scriptSource(model: DockerfileModel, ins: Instruction): Source {
-  const byOffset = (at: (o: number) => Position) => (s: number, e: number) => ({ start: at(s), end: at(e) });
-  if (ins.json) return execSource(ins, ins.json);
-  const markers = /<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g;
-  if (ins.heredocs.length && ins.rest.replace(markers, '').trim() === '') return heredocSource(model, ins);
-  const at = (o: number) => ins.argsPosition(ins.restOffset + o);
-  return { text: ins.rest, form: 'shell', foreign: false, at, range: byOffset(at) };
+  if (ins.json) return new ExecSource(ins, ins.json);
+  if (ins.heredocs.length && ins.rest.replace(HEREDOC_MARKERS, '').trim() === '') return new HeredocSource(model, ins);
+  return new ShellSource(ins);
+}
+
+/** Shell form: the script is the instruction's `rest`. */
+class ShellSource implements Source {
+  readonly form = 'shell';
+  readonly foreign = false;
+  readonly text: string;
+
+  constructor(private readonly ins: Instruction) {
+    this.text = ins.rest;
+  }
+
+  at(o: number): Position {
+    return this.ins.argsPosition(this.ins.restOffset + o);
+  }
+
+  range(s: number, e: number): Range {
+    return { start: this.at(s), end: this.at(e) };
+  }
 }
 
 /** Exec form: hadolint reads the array's words joined by spaces as a script. */
-function execSource(ins: Instruction, argv: string[]): Source {
-  const text = argv.join(' ');
+class ExecSource implements Source {
+  readonly form = 'exec';
+  readonly foreign = false;
+  readonly text: string;
   // Where each element's characters sit in the JSON text, when it has no escapes.
-  const pieces: Array<{ at: number; rest: number; length: number }> = [];
-  let cursor = 0;
-  let offset = 0;
-  let exact = true;
-  for (const a of argv) {
-    const quoted = JSON.stringify(a);
-    const k = ins.rest.indexOf(quoted, cursor);
-    if (k < 0 || quoted !== `"${a}"`) exact = false;
-    else {
-      pieces.push({ at: offset, rest: k + 1, length: a.length });
-      cursor = k + quoted.length;
+  private readonly pieces: Array<{ at: number; rest: number; length: number }> = [];
+  private readonly exact: boolean;
+
+  constructor(
+    private readonly ins: Instruction,
+    argv: string[],
+  ) {
+    this.text = argv.join(' ');
+    let cursor = 0;
+    let offset = 0;
+    let exact = true;
+    for (const a of argv) {
+      const quoted = JSON.stringify(a);
+      const k = ins.rest.indexOf(quoted, cursor);
+      if (k < 0 || quoted !== `"${a}"`) exact = false;
+      else {
+        this.pieces.push({ at: offset, rest: k + 1, length: a.length });
+        cursor = k + quoted.length;
+      }
+      offset += a.length + 1;
     }
-    offset += a.length + 1;
+    this.exact = exact;
   }
-  const at = (o: number): Position => {
-    if (!exact) return ins.argsRange.start;
-    const p = [...pieces].reverse().find((x) => x.at <= o) ?? pieces[0];
+
+  at(o: number): Position {
+    const { ins, pieces } = this;
+    if (!this.exact) return ins.argsRange.start;
+    // The last piece starting at or before o.
+    let p = pieces[0];
+    for (let k = pieces.length - 1; k >= 0; k--) {
+      if (pieces[k].at <= o) {
+        p = pieces[k];
+        break;
+      }
+    }
     return p ? ins.argsPosition(ins.restOffset + p.rest + Math.min(o - p.at, p.length)) : ins.argsRange.start;
-  };
-  return { text, form: 'exec', foreign: false, at, range: (s, e) => (exact ? { start: at(s), end: at(e) } : ins.argsRange) };
+  }
+
+  range(s: number, e: number): Range {
+    return this.exact ? { start: this.at(s), end: this.at(e) } : this.ins.argsRange;
+  }
 }
 
 /** `RUN <<EOF`: the bodies are the script, joined by newlines. */
-function heredocSource(model: DockerfileModel, ins: Instruction): Source {
-  const docs = ins.heredocs;
-  const starts: number[] = [];
-  let text = '';
-  for (const d of docs) {
-    if (text) text += '\n';
-    starts.push(text.length);
-    text += d.body;
+class HeredocSource implements Source {
+  readonly form = 'heredoc';
+  readonly foreign: boolean;
+  readonly text: string;
+  private readonly starts: number[] = [];
+  private readonly docs: Heredoc[];
+  private readonly lines: string[];
+
+  constructor(model: DockerfileModel, ins: Instruction) {
+    this.docs = ins.heredocs;
+    this.lines = model.parsed.lines;
+    let text = '';
+    for (const d of this.docs) {
+      if (text) text += '\n';
+      this.starts.push(text.length);
+      text += d.body;
+    }
+    this.text = text;
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(this.docs[0].body);
+    let interpreter = shebang ? (shebang[1].split('/').pop() ?? '') : 'sh';
+    if (interpreter === 'env' && shebang?.[2]) interpreter = shebang[2];
+    this.foreign = !POSIX_INTERPRETERS.has(interpreter);
   }
-  const lines = model.parsed.lines;
-  const at = (o: number): Position => {
+
+  at(o: number): Position {
+    const { starts, text } = this;
     let i = starts.length - 1;
     while (i > 0 && starts[i] > o) i--;
-    const doc = docs[i];
+    const doc = this.docs[i];
     const before = text.slice(starts[i], Math.max(starts[i], o)).split('\n');
     const line = doc.range.start.line + before.length - 1;
-    const raw = lines[line] ?? '';
+    const raw = this.lines[line] ?? '';
     const stripped = doc.chomp ? raw.length - raw.replace(/^\t+/, '').length : 0;
     return { line, column: stripped + before[before.length - 1].length };
-  };
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(docs[0].body);
-  let interpreter = shebang ? (shebang[1].split('/').pop() ?? '') : 'sh';
-  if (interpreter === 'env' && shebang?.[2]) interpreter = shebang[2];
-  return { text, form: 'heredoc', foreign: !POSIX_INTERPRETERS.has(interpreter), at, range: (s, e) => ({ start: at(s), end: at(e) }) };
+  }
+
+  range(s: number, e: number): Range {
+    return { start: this.at(s), end: this.at(e) };
+  }
 }
 
 // ---- Small helpers the RUN rules share ----
@@ -332,11 +421,6 @@ export function replaceFix(site: RunSite, span: Span, text: string, title: strin
 /** Is a cache or tmpfs mount on a directory under one of these paths? */
 export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
   return site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && dirs.some((d) => m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')));
-}
-
-/** Calls `fn` for each command of each RUN the rule judges. */
-export function eachCommand(ctx: RuleContext, withOnbuild: boolean, fn: (cmd: Command, site: RunSite, index: number) => void) {
-  for (const site of runSites(ctx.model, withOnbuild)) site.script.commands.forEach((cmd, i) => fn(cmd, site, i));
 }
 
 /** Reports the first package word that fails `pinned`, once per command. */

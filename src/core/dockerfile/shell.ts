@@ -70,17 +70,65 @@ interface Parsed {
   pipes: Span[];
 }
 
-type Token = { kind: 'word'; word: Word; inner: Parsed } | { kind: 'op'; op: string; start: number; end: number } | { kind: 'redir'; op: string; start: number; end: number };
+/** A word's `inner`: the commands of its substitutions, when it has any. */
+type Token = { kind: 'word'; word: Word; inner?: Parsed } | { kind: 'op'; op: string; start: number; end: number } | { kind: 'redir'; op: string; start: number; end: number };
 
-const BLANK = new Set([' ', '\t', '\r']);
-const META = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '<', '>', '(', ')']);
-const OPERATORS = [';;&', '&&', '||', ';;', ';&', '|&', ';', '|', '&', '(', ')'];
+/** The control operator at `pos` (the longest of ;;& && || ;; ;& |& ; | & ( )), if any. */
+function operatorAt(text: string, pos: number, end: number): string | undefined {
+  const next = pos + 1 < end ? text[pos + 1] : '';
+  switch (text[pos]) {
+    case ';':
+      if (next === ';') return pos + 2 < end && text[pos + 2] === '&' ? ';;&' : ';;';
+      return next === '&' ? ';&' : ';';
+    case '&':
+      return next === '&' ? '&&' : '&';
+    case '|':
+      return next === '|' ? '||' : next === '&' ? '|&' : '|';
+    case '(':
+      return '(';
+    case ')':
+      return ')';
+  }
+  return undefined;
+}
 const REDIRECT = /^(?:[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(?:<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)|^&>>?/;
+
+// Character classes as bits in a table by char code (all members are ASCII):
+// the lexer asks about every character of every RUN.
+const BLANK = 1;
+const META = 2;
+/** A redirection or an operator can start with it; any other character starts a word. */
+const REDIRECT_OR_OPERATOR_START = 4;
+/** Ends a run of plain word characters. */
+const WORD_SPECIAL = 8;
+const CLASSES = new Uint8Array(128);
+const classify = (chars: string, bit: number) => {
+  for (const c of chars) CLASSES[c.charCodeAt(0)] |= bit;
+};
+classify(' \t\r', BLANK);
+classify(' \t\r\n;&|<>()', META | WORD_SPECIAL);
+classify('\\\'"$`', WORD_SPECIAL);
+classify('0123456789{<>&;|()', REDIRECT_OR_OPERATOR_START);
+/** Is the character at `i` of class `bit`? (false past the end) */
+const is = (text: string, i: number, bit: number) => {
+  const code = text.charCodeAt(i);
+  return code < 128 && (CLASSES[code] & bit) !== 0;
+};
+const BRACED = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])(.*))?$/s;
+const SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
+const ESCAPED = /\\(.)/g;
+
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 
 class Lexer {
   pos: number;
   endsInComment = false;
   private heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
+  // The word being read (word() is not re-entered: substitutions get a Lexer of their own).
+  private value = '';
+  private literal = true;
+  private inner: Parsed | undefined;
 
   constructor(
     readonly text: string,
@@ -98,7 +146,7 @@ class Lexer {
       const c = text[this.pos];
       if (c === '\\' && text[this.pos + 1] === '\n') {
         this.pos += 2;
-      } else if (BLANK.has(c)) {
+      } else if (is(text, this.pos, BLANK)) {
         this.pos++;
       } else if (c === '\n') {
         tokens.push({ kind: 'op', op: '\n', start: this.pos, end: this.pos + 1 });
@@ -111,17 +159,18 @@ class Lexer {
       } else if ((c === '<' || c === '>') && text[this.pos + 1] === '(') {
         // Process substitution: a word whose inside is a script of its own.
         tokens.push(this.word());
+      } else if (!is(text, this.pos, REDIRECT_OR_OPERATOR_START)) {
+        tokens.push(this.word());
       } else {
-        const rest = text.slice(this.pos, Math.min(this.end, this.pos + 8));
-        const redirect = REDIRECT.exec(rest);
+        const redirect = c === ';' || c === '|' || c === '(' || c === ')' ? null : REDIRECT.exec(text.slice(this.pos, Math.min(this.end, this.pos + 8)));
         if (redirect) {
           const start = this.pos;
           this.pos += redirect[0].length;
           tokens.push({ kind: 'redir', op: redirect[0], start, end: this.pos });
-          if (/<<-?$/.test(redirect[0])) this.readHeredocDelimiter(tokens, redirect[0].endsWith('-'));
+          if (redirect[0].endsWith('<<') || redirect[0].endsWith('<<-')) this.readHeredocDelimiter(tokens, redirect[0].endsWith('-'));
           continue;
         }
-        const op = OPERATORS.find((o) => rest.startsWith(o));
+        const op = operatorAt(text, this.pos, this.end);
         if (op) {
           tokens.push({ kind: 'op', op, start: this.pos, end: this.pos + op.length });
           this.pos += op.length;
@@ -135,8 +184,8 @@ class Lexer {
 
   /** `<<EOF`: the delimiter word, remembered so the body lines after the next newline are skipped. */
   private readHeredocDelimiter(tokens: Token[], stripTabs: boolean) {
-    while (this.pos < this.end && BLANK.has(this.text[this.pos])) this.pos++;
-    if (this.pos >= this.end || META.has(this.text[this.pos])) return;
+    while (this.pos < this.end && is(this.text, this.pos, BLANK)) this.pos++;
+    if (this.pos >= this.end || is(this.text, this.pos, META)) return;
     const token = this.word();
     tokens.push(token);
     if (token.kind === 'word') this.heredocs.push({ delimiter: token.word.value, stripTabs });
@@ -159,105 +208,119 @@ class Lexer {
   private word(): Token {
     const { text } = this;
     const start = this.pos;
-    const inner: Parsed = { commands: [], pipes: [] };
-    let value = '';
-    let literal = true;
-    const substitute = (open: number, close: number) => {
-      const sub = new Lexer(text, open, close, this.vars);
-      build(sub.tokens(), inner);
-      literal = false;
-    };
-    // One `$...` expansion at this.pos; quoted tells whether `$'...'` applies.
-    const expansion = (quoted: boolean) => {
-      const n = text[this.pos + 1];
-      if (n === '(') {
-        const close = matching(text, this.pos + 1, this.end, '(', ')');
-        if (text[this.pos + 2] !== '(') substitute(this.pos + 2, close);
-        value += text.slice(this.pos, close + 1);
-        literal = false;
-        this.pos = close + 1;
-      } else if (n === '{') {
-        const close = matching(text, this.pos + 1, this.end, '{', '}');
-        const expr = text.slice(this.pos + 2, close);
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])(.*))?$/s.exec(expr);
-        const known = m ? this.vars.get(m[1]) : undefined;
-        if (m && known !== undefined && !(m[2]?.startsWith(':') && known === '')) value += known;
-        else if (m && m[2] !== undefined) value += m[3];
-        else {
-          value += text.slice(this.pos, close + 1);
-          literal = false;
-        }
-        this.pos = close + 1;
-      } else if (n !== undefined && /[A-Za-z_]/.test(n)) {
-        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(this.pos + 1, this.end))![0];
-        const known = this.vars.get(name);
-        if (known !== undefined) value += known;
-        else {
-          value += '$' + name;
-          literal = false;
-        }
-        this.pos += 1 + name.length;
-      } else if (n !== undefined && /[0-9@*#?$!-]/.test(n)) {
-        value += '$' + n;
-        literal = false;
-        this.pos += 2;
-      } else if (n === "'" && !quoted) {
-        const close = closing(text, this.pos + 2, this.end, "'", true);
-        value += text.slice(this.pos + 2, close).replace(/\\(.)/g, '$1');
-        this.pos = close + 1;
-      } else {
-        value += '$';
-        this.pos++;
-      }
-    };
-    const backtick = () => {
-      const close = closing(text, this.pos + 1, this.end, '`', true);
-      substitute(this.pos + 1, close);
-      value += text.slice(this.pos, close + 1);
-      this.pos = close + 1;
-    };
+    this.value = '';
+    this.literal = true;
+    this.inner = undefined;
 
     if ((text[this.pos] === '<' || text[this.pos] === '>') && text[this.pos + 1] === '(') {
       const close = matching(text, this.pos + 1, this.end, '(', ')');
-      substitute(this.pos + 2, close);
+      this.substitute(this.pos + 2, close);
       this.pos = close + 1;
-      value = text.slice(start, this.pos);
+      this.value = text.slice(start, this.pos);
     }
     while (this.pos < this.end) {
+      if (is(text, this.pos, META)) break;
       const c = text[this.pos];
-      if (META.has(c)) break;
       if (c === '\\') {
         const n = text[this.pos + 1];
-        if (n !== '\n' && n !== undefined) value += n;
+        if (n !== '\n' && n !== undefined) this.value += n;
         this.pos += n === undefined ? 1 : 2;
       } else if (c === "'") {
         const close = closing(text, this.pos + 1, this.end, "'", false);
-        value += text.slice(this.pos + 1, close);
+        this.value += text.slice(this.pos + 1, close);
         this.pos = close + 1;
       } else if (c === '"') {
         this.pos++;
         while (this.pos < this.end && text[this.pos] !== '"') {
           const d = text[this.pos];
+          // `?? ''`: at the very end of the text includes('') holds, and the value gets "undefined" (kept as it was).
           if (d === '\\' && '$`"\\\n'.includes(text[this.pos + 1] ?? '')) {
-            if (text[this.pos + 1] !== '\n') value += text[this.pos + 1];
+            if (text[this.pos + 1] !== '\n') this.value += text[this.pos + 1];
             this.pos += 2;
-          } else if (d === '$') expansion(true);
-          else if (d === '`') backtick();
+          } else if (d === '$') this.expansion(true);
+          else if (d === '`') this.backtick();
           else {
-            value += d;
+            this.value += d;
             this.pos++;
           }
         }
         this.pos++;
-      } else if (c === '$') expansion(false);
-      else if (c === '`') backtick();
+      } else if (c === '$') this.expansion(false);
+      else if (c === '`') this.backtick();
       else {
-        value += c;
-        this.pos++;
+        // A run of plain characters, appended at once.
+        let k = this.pos + 1;
+        while (k < this.end && !is(text, k, WORD_SPECIAL)) k++;
+        this.value += text.slice(this.pos, k);
+        this.pos = k;
       }
     }
     this.pos = Math.min(this.pos, this.end);
-    return { kind: 'word', word: { raw: text.slice(start, this.pos), value, start, end: this.pos, literal }, inner };
+    const raw = text.slice(start, this.pos);
+    // A plain word's value is its text: one string for both.
+    const value = this.value === raw ? raw : this.value;
+    return { kind: 'word', word: { raw, value, start, end: this.pos, literal: this.literal }, inner: this.inner };
+  }
+
+  /** A command substitution's commands join the word's `inner`. */
+  private substitute(open: number, close: number) {
+    const sub = new Lexer(this.text, open, close, this.vars);
+    build(sub.tokens(), (this.inner ??= { commands: [], pipes: [] }));
+    this.literal = false;
+  }
+
+  /** One `$...` expansion at this.pos; quoted tells whether `$'...'` applies. */
+  private expansion(quoted: boolean) {
+    const { text } = this;
+    const n = text[this.pos + 1];
+    if (n === '(') {
+      const close = matching(text, this.pos + 1, this.end, '(', ')');
+      if (text[this.pos + 2] !== '(') this.substitute(this.pos + 2, close);
+      this.value += text.slice(this.pos, close + 1);
+      this.literal = false;
+      this.pos = close + 1;
+    } else if (n === '{') {
+      const close = matching(text, this.pos + 1, this.end, '{', '}');
+      const expr = text.slice(this.pos + 2, close);
+      const m = BRACED.exec(expr);
+      const known = m ? this.vars.get(m[1]) : undefined;
+      if (m && known !== undefined && !(m[2]?.startsWith(':') && known === '')) this.value += known;
+      else if (m && m[2] !== undefined) this.value += m[3];
+      else {
+        this.value += text.slice(this.pos, close + 1);
+        this.literal = false;
+      }
+      this.pos = close + 1;
+    } else if (n !== undefined && isNameStart(n.charCodeAt(0))) {
+      let k = this.pos + 2;
+      while (k < this.end && isNameChar(text.charCodeAt(k))) k++;
+      const name = text.slice(this.pos + 1, k);
+      const known = this.vars.get(name);
+      if (known !== undefined) this.value += known;
+      else {
+        this.value += '$' + name;
+        this.literal = false;
+      }
+      this.pos += 1 + name.length;
+    } else if (n !== undefined && SPECIAL_PARAMETER.test(n)) {
+      this.value += '$' + n;
+      this.literal = false;
+      this.pos += 2;
+    } else if (n === "'" && !quoted) {
+      const close = closing(text, this.pos + 2, this.end, "'", true);
+      this.value += text.slice(this.pos + 2, close).replace(ESCAPED, '$1');
+      this.pos = close + 1;
+    } else {
+      this.value += '$';
+      this.pos++;
+    }
+  }
+
+  private backtick() {
+    const close = closing(this.text, this.pos + 1, this.end, '`', true);
+    this.substitute(this.pos + 1, close);
+    this.value += this.text.slice(this.pos, close + 1);
+    this.pos = close + 1;
   }
 }
 
@@ -297,20 +360,9 @@ function build(tokens: Token[], out: Parsed) {
   let skipUntil: string | undefined; // the word that ends a for/select/case header
   let inCondition = false; // [[ ... ]]
   let skipWords = 0; // the name after `function`
-  const flush = () => {
-    const cmd = words.length ? makeCommand(words, assignments) : undefined;
-    if (cmd) out.commands.push(cmd);
-    for (const n of nested) {
-      out.commands.push(...n.commands);
-      out.pipes.push(...n.pipes);
-    }
-    words = [];
-    assignments = [];
-    nested = [];
-  };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'word') nested.push(t.inner);
+    if (t.kind === 'word' && t.inner) nested.push(t.inner);
     if (skipUntil) {
       if (t.kind === 'word' && t.word.raw === skipUntil) {
         if (skipUntil === 'in') cases.push('pattern');
@@ -322,13 +374,17 @@ function build(tokens: Token[], out: Parsed) {
       if (t.kind === 'word' && t.word.raw === ']]') inCondition = false;
       continue;
     }
-    const inPattern = cases[cases.length - 1] === 'pattern';
+    // (Guarded: reading index -1 of an empty array is a slow property lookup.)
+    const inPattern = cases.length > 0 && cases[cases.length - 1] === 'pattern';
     if (t.kind === 'op') {
       if (inPattern) {
         if (t.op === ')') cases[cases.length - 1] = 'body';
         continue;
       }
-      flush();
+      flush(words, assignments, nested, out);
+      words = [];
+      assignments = [];
+      nested = [];
       if (t.op === '|' || t.op === '|&') out.pipes.push({ start: t.start, end: t.end });
       else if (t.op.startsWith(';;') || t.op === ';&') {
         if (cases.length) cases[cases.length - 1] = 'pattern';
@@ -338,7 +394,7 @@ function build(tokens: Token[], out: Parsed) {
     if (t.kind === 'redir') {
       const target = tokens[i + 1];
       if (target?.kind === 'word') {
-        nested.push(target.inner);
+        if (target.inner) nested.push(target.inner);
         i++;
       }
       continue;
@@ -374,7 +430,8 @@ function build(tokens: Token[], out: Parsed) {
         skipWords = 1;
         continue;
       }
-      const [a, b] = [tokens[i + 1], tokens[i + 2]];
+      const a = tokens[i + 1];
+      const b = tokens[i + 2];
       if (a?.kind === 'op' && a.op === '(' && b?.kind === 'op' && b.op === ')') {
         i += 2; // name() { ... }: a definition, not a call
         continue;
@@ -383,7 +440,17 @@ function build(tokens: Token[], out: Parsed) {
     if (words.length === 0 && ASSIGNMENT.test(w.raw)) assignments.push(w);
     else words.push(w);
   }
-  flush();
+  flush(words, assignments, nested, out);
+}
+
+/** Ends a simple command: it, then the commands of its substitutions. */
+function flush(words: Word[], assignments: Word[], nested: Parsed[], out: Parsed) {
+  const cmd = words.length ? makeCommand(words, assignments) : undefined;
+  if (cmd) out.commands.push(cmd);
+  for (const n of nested) {
+    out.commands.push(...n.commands);
+    out.pipes.push(...n.pipes);
+  }
 }
 
 function makeCommand(words: Word[], assignments: Word[]): Command | undefined {

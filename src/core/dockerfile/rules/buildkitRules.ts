@@ -1,8 +1,9 @@
 import { rangeIn, splitWords } from '../model';
-import { buildkitUrl, type Rule } from '../rule';
+import { buildkitUrl, type DockerfileModel, type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
 import { buildkitRules2 } from './buildkitRules2';
 import { argPairs, keyValuePairs } from './buildkitVars';
+import { instructionsOf } from './instructionUtil';
 
 // BuildKit's build checks that hadolint has no rule for (the shared ones live
 // with the hadolint rules, carrying the BuildKit name as an alias). Names,
@@ -14,9 +15,12 @@ import { argPairs, keyValuePairs } from './buildkitVars';
 const isUpper = (s: string) => s === s.toUpperCase();
 const isLower = (s: string) => s === s.toLowerCase();
 
-/** Every instruction BuildKit keeps in a stage: the FROM and what follows it (ARGs before the first FROM are not part of any). */
-function stagedInstructions(rules: { model: { stages: Array<{ from: Instruction; instructions: Instruction[] }> } }): Instruction[] {
-  return rules.model.stages.flatMap((s) => [s.from, ...s.instructions]);
+/** Calls `fn` for every instruction BuildKit keeps in a stage: the FROM and what follows it (ARGs before the first FROM are not part of any). */
+function eachStaged(model: DockerfileModel, fn: (ins: Instruction) => void): void {
+  for (const s of model.stages) {
+    fn(s.from);
+    for (const ins of s.instructions) fn(ins);
+  }
 }
 
 /** Where a flag's value starts on its line. */
@@ -102,21 +106,20 @@ const consistentInstructionCasing: Rule = {
   url: buildkitUrl('ConsistentInstructionCasing'),
   rationale: 'Instruction keywords are case-insensitive, but mixing cases makes a Dockerfile harder to scan. The casing most instructions use wins (uppercase on a tie); mixed-case keywords are always reported.',
   check(ctx) {
-    const all = stagedInstructions(ctx);
     let upper = 0;
     let lower = 0;
-    for (const ins of all) {
+    eachStaged(ctx.model, (ins) => {
       if (isLower(ins.rawKeyword)) lower++;
-      else if (isUpper(ins.rawKeyword)) upper++;
-    }
+      else if (ins.rawKeyword === ins.keyword) upper++; // keyword: the upper-cased raw keyword
+    });
     const majorityLower = lower > upper;
     const casing = majorityLower ? 'lowercase' : 'uppercase';
-    for (const ins of all) {
+    eachStaged(ctx.model, (ins) => {
       const kw = ins.rawKeyword;
       const wanted = majorityLower ? kw.toLowerCase() : kw.toUpperCase();
-      if (kw === wanted) continue;
+      if (kw === wanted) return;
       ctx.report(ins.keywordRange, `Command '${kw}' should match the case of the command majority (${casing})`, [{ title: `Change '${kw}' to '${wanted}'`, edits: [{ range: ins.keywordRange, newText: wanted }] }]);
-    }
+    });
   },
 };
 
@@ -143,8 +146,8 @@ const legacyKeyValueFormat: Rule = {
     '`ENV key value` takes the whole rest of the line as one value, so it cannot set several variables and reads differently from `key=value`; the form is deprecated. (`ARG a b` is not legacy: it declares two build arguments.)',
   check(ctx) {
     // Every ENV/LABEL, staged or not: a fragment without FROM is still worth fixing.
-    for (const ins of ctx.model.instructions) {
-      if (ins.keyword !== 'ENV' && ins.keyword !== 'LABEL') continue;
+    // (Reported per keyword: the findings are sorted by position afterwards.)
+    for (const { instruction: ins } of [...instructionsOf(ctx.model, 'ENV'), ...instructionsOf(ctx.model, 'LABEL')]) {
       if (!keyValuePairs(ins).legacy) continue;
       const fix = legacyFix(ins, ctx.model.parsed.escape);
       const kw = ins.rawKeyword;

@@ -1,6 +1,6 @@
 import { rangeIn, splitWords } from '../model';
 import { buildkitUrl, type Rule, type RuleContext, type Stage } from '../rule';
-import type { Flag, Instruction, Position, Range } from '../types';
+import type { Flag, Heredoc, Instruction, Position, Range } from '../types';
 import { argPairs, expandWord, type Expansion, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
 
 // BuildKit's checks about variables, base-image references, platforms and
@@ -41,45 +41,31 @@ function listWords(ins: Instruction): Array<{ text: string; offset: number }> {
   return out;
 }
 
+const COPY_FLAGS = ['chown', 'chmod'];
+const ADD_FLAGS = ['chown', 'chmod', 'checksum'];
+
 /** What BuildKit runs through variable expansion for an instruction (shell-form commands are left to the shell). */
 function expandables(ins: Instruction, lines: string[]): Expandable[] {
   const out: Expandable[] = [];
-  const arg = (text: string, offset: number) => out.push({ text, at: inArgs(ins, offset), quotes: true });
-  const flags = (names: string[]) => {
-    for (const f of ins.flags) if (names.includes(f.name) && f.value !== undefined) out.push({ text: f.value, at: flagValueAt(lines, f), quotes: true });
-  };
   switch (ins.keyword) {
     case 'ENV':
     case 'LABEL':
       for (const { key, value } of keyValuePairs(ins).pairs) {
-        arg(key.text, key.offset);
-        arg(value.text, value.offset);
+        out.push({ text: key.text, at: inArgs(ins, key.offset), quotes: true });
+        out.push({ text: value.text, at: inArgs(ins, value.offset), quotes: true });
       }
       break;
     case 'ARG':
-      for (const { value } of argPairs(ins)) if (value) arg(value.text, value.offset);
+      for (const { value } of argPairs(ins)) if (value) out.push({ text: value.text, at: inArgs(ins, value.offset), quotes: true });
       break;
     case 'COPY':
-    case 'ADD':
-      flags(ins.keyword === 'ADD' ? ['chown', 'chmod', 'checksum'] : ['chown', 'chmod']);
-      for (const w of listWords(ins)) if (!w.text.startsWith('<<')) arg(w.text, w.offset);
-      for (const h of ins.heredocs) {
-        if (h.quoted) continue;
-        const first = h.range.start.line;
-        const bodyLines = h.body.split('\n');
-        const starts = bodyLines.map((_, k) => bodyLines.slice(0, k).reduce((n, l) => n + l.length + 1, 0));
-        out.push({
-          text: h.body,
-          quotes: false,
-          at(o) {
-            let k = starts.length - 1;
-            while (k > 0 && starts[k] > o) k--;
-            const shift = (lines[first + k] ?? '').length - bodyLines[k].length;
-            return { line: first + k, column: shift + o - starts[k] };
-          },
-        });
-      }
+    case 'ADD': {
+      const names = ins.keyword === 'ADD' ? ADD_FLAGS : COPY_FLAGS;
+      for (const f of ins.flags) if (names.includes(f.name) && f.value !== undefined) out.push({ text: f.value, at: flagValueAt(lines, f), quotes: true });
+      for (const w of listWords(ins)) if (!w.text.startsWith('<<')) out.push({ text: w.text, at: inArgs(ins, w.offset), quotes: true });
+      for (const h of ins.heredocs) if (!h.quoted) out.push(heredocExpandable(h, lines));
       break;
+    }
     case 'RUN':
       for (const f of ins.flags) {
         if (f.name !== 'mount' || f.value === undefined) continue;
@@ -95,14 +81,34 @@ function expandables(ins: Instruction, lines: string[]): Expandable[] {
     case 'WORKDIR':
     case 'USER':
     case 'STOPSIGNAL':
-      if (ins.rest.trim()) arg(ins.rest.trim(), ins.restOffset + ins.rest.search(/\S/));
+      if (ins.rest.trim()) out.push({ text: ins.rest.trim(), at: inArgs(ins, ins.restOffset + ins.rest.search(/\S/)), quotes: true });
       break;
     case 'VOLUME':
-      for (const w of listWords(ins)) arg(w.text, w.offset);
+      for (const w of listWords(ins)) out.push({ text: w.text, at: inArgs(ins, w.offset), quotes: true });
       break;
   }
   return out;
 }
+
+/** A COPY/ADD heredoc body: expanded without quote removal. */
+function heredocExpandable(h: Heredoc, lines: string[]): Expandable {
+  const first = h.range.start.line;
+  const bodyLines = h.body.split('\n');
+  const starts = bodyLines.map((_, k) => bodyLines.slice(0, k).reduce((n, l) => n + l.length + 1, 0));
+  return {
+    text: h.body,
+    quotes: false,
+    at(o) {
+      let k = starts.length - 1;
+      while (k > 0 && starts[k] > o) k--;
+      const shift = (lines[first + k] ?? '').length - bodyLines[k].length;
+      return { line: first + k, column: shift + o - starts[k] };
+    },
+  };
+}
+
+/** Can anything in the instruction expand? Every expandable text holds a `$` when it refers to a variable. */
+const mentionsVariable = (ins: Instruction) => ins.args.includes('$') || !!ins.json?.some((a) => a.includes('$')) || ins.heredocs.some((h) => h.body.includes('$'));
 
 /** BuildKit does not report these: they configure the build, not the image. */
 const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
@@ -119,10 +125,11 @@ export const undefinedVar: Rule = {
   check(ctx) {
     const escape = ctx.model.parsed.escape;
     walkStages(ctx.model, (ins, _stage, scope) => {
-      if (scope.windows) return;
+      if (scope.windows || !mentionsVariable(ins)) return;
       const seen = new Set<string>();
       const resolve = lookup(scope);
       for (const e of expandables(ins, ctx.model.parsed.lines)) {
+        if (!e.text.includes('$')) continue; // no reference to find
         for (const ref of expandWord(e.text, resolve, { escape: e.quotes ? escape : '\\', quotes: e.quotes }).refs) {
           if (ref.set || NON_ENV_ARGS.has(ref.name) || seen.has(ref.name)) continue;
           seen.add(ref.name);
@@ -134,13 +141,16 @@ export const undefinedVar: Rule = {
   },
 };
 
-/** The image word of a FROM and the --platform flag value, as expandable pieces. */
-function fromParts(stage: Stage, lines: string[]): { image?: Expandable; platform?: Expandable & { flag: Flag } } {
+/** The image word of a FROM, as an expandable piece. */
+function fromImage(stage: Stage): Expandable | undefined {
   const words = splitWords(stage.from.rest);
-  const image = words[0] ? { text: words[0].text, at: inArgs(stage.from, stage.from.restOffset + words[0].start), quotes: true } : undefined;
+  return words[0] ? { text: words[0].text, at: inArgs(stage.from, stage.from.restOffset + words[0].start), quotes: true } : undefined;
+}
+
+/** The --platform flag value of a FROM, as an expandable piece. */
+function fromPlatform(stage: Stage, lines: string[]): (Expandable & { flag: Flag }) | undefined {
   const flag = stage.from.flags.find((f) => f.name === 'platform' && f.value !== undefined);
-  const platform = flag ? { text: flag.value!, at: flagValueAt(lines, flag), quotes: true, flag } : undefined;
-  return { image, platform };
+  return flag ? { text: flag.value!, at: flagValueAt(lines, flag), quotes: true, flag } : undefined;
 }
 
 export const undefinedArgInFrom: Rule = {
@@ -152,16 +162,16 @@ export const undefinedArgInFrom: Rule = {
   check(ctx) {
     const globals = globalScope(ctx.model);
     const resolve: Resolver = (n) => (globals.env.has(n) ? globals.env.get(n) : globals.declared.includes(n) ? null : undefined);
-    const options = [...globals.declared, ...PREDEFINED_ARGS.keys()];
+    let options: string[] | undefined; // for suggestions, when a name is not declared
     for (const stage of ctx.model.stages) {
-      const { image, platform } = fromParts(stage, ctx.model.parsed.lines);
-      for (const part of [image, platform]) {
+      if (!stage.from.args.includes('$')) continue; // no variable in the image or the flags
+      for (const part of [fromImage(stage), fromPlatform(stage, ctx.model.parsed.lines)]) {
         if (!part) continue;
         const seen = new Set<string>();
         for (const ref of expandWord(part.text, resolve, { escape: ctx.model.parsed.escape }).refs) {
           if (ref.set || seen.has(ref.name)) continue;
           seen.add(ref.name);
-          const hint = suggest(ref.name, options);
+          const hint = suggest(ref.name, (options ??= [...globals.declared, ...PREDEFINED_ARGS.keys()]));
           ctx.report(refRange(part, ref), `FROM argument '${ref.name}' is not declared${hint ? ` (did you mean ${hint}?)` : ''}`);
         }
       }
@@ -193,7 +203,7 @@ export const invalidDefaultArgInFrom: Rule = {
     const resolve: Resolver = (n) => globals.env.get(n);
     for (const stage of ctx.model.stages) {
       if (!stage.image.includes('$')) continue;
-      const { image } = fromParts(stage, ctx.model.parsed.lines);
+      const image = fromImage(stage);
       if (!image) continue;
       const { value } = expandWord(image.text, resolve, { escape: ctx.model.parsed.escape });
       if (value !== undefined && !isValidReference(value)) ctx.report(stage.imageRange, `Default value for ARG ${stage.image} results in empty or invalid base image name`);
@@ -303,7 +313,7 @@ export const fromPlatformFlagConstDisallowed: Rule = {
     'A hard-coded platform pins the stage to one architecture and defeats multi-platform builds; use $BUILDPLATFORM/$TARGETPLATFORM. A stage whose name mentions the OS or architecture is taken as deliberately platform-specific.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
-      const { platform } = fromParts(stage, ctx.model.parsed.lines);
+      const platform = fromPlatform(stage, ctx.model.parsed.lines);
       if (!platform) continue;
       const e = expandWord(platform.text, () => undefined, { escape: ctx.model.parsed.escape });
       if (e.refs.length || e.value === undefined) continue;

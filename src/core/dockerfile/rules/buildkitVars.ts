@@ -1,4 +1,5 @@
-import { splitWords } from '../model';
+import { memoize } from '../memo';
+import { wordsOf } from '../model';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction } from '../types';
 
@@ -36,124 +37,148 @@ const SPECIAL = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
  * are removed (instruction arguments); without, quotes are text (heredoc bodies).
  */
 export function expandWord(text: string, resolve: Resolver, opts: { escape?: string; quotes?: boolean } = {}): Expansion {
-  const esc = opts.escape ?? '\\';
-  const quotes = opts.quotes ?? true;
-  const refs: VarRef[] = [];
-  let unknown = false;
+  const e = new Expander(text, resolve, opts.escape ?? '\\', opts.quotes ?? true);
+  let value = '';
   let broken = false;
-  let i = 0;
+  try {
+    value = e.run();
+  } catch {
+    broken = true;
+  }
+  return { value: e.unknown || broken ? undefined : value, refs: e.refs };
+}
 
-  const lookup = (name: string, start: number, end: number) => {
-    const v = resolve(name);
-    refs.push({ name, start, end, set: v !== undefined });
+/** Name characters after `$`: letters, digits and `_` (Unicode letters and digits too, as BuildKit reads them). */
+function isNameChar(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+  return UNICODE_NAME_CHAR.test(c);
+}
+const UNICODE_NAME_CHAR = /[\p{L}\p{N}_]/u;
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/** The state of one expansion (a class rather than closures: it runs for most instructions). */
+class Expander {
+  readonly refs: VarRef[] = [];
+  unknown = false;
+  private i = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly resolve: Resolver,
+    private readonly esc: string,
+    private readonly quotes: boolean,
+  ) {}
+
+  private lookup(name: string, start: number, end: number) {
+    const v = this.resolve(name);
+    this.refs.push({ name, start, end, set: v !== undefined });
     return v;
-  };
-  const readName = () => {
-    const from = i;
-    if (/[0-9]/.test(text[i] ?? '')) {
-      while (/[0-9]/.test(text[i] ?? '')) i++;
-    } else if (SPECIAL.has(text[i])) {
-      i++;
+  }
+
+  private readName(): string {
+    const { text } = this;
+    const from = this.i;
+    if (isDigit(text[this.i])) {
+      while (isDigit(text[this.i])) this.i++;
+    } else if (SPECIAL.has(text[this.i])) {
+      this.i++;
     } else {
-      while (i < text.length && /[\p{L}\p{N}_]/u.test(text[i])) i++;
+      while (this.i < text.length && isNameChar(text[this.i])) this.i++;
     }
-    return text.slice(from, i);
-  };
-  const dollar = (): string => {
-    const start = i++;
-    if (text[i] !== '{') {
-      const name = readName();
+    return text.slice(from, this.i);
+  }
+
+  private dollar(): string {
+    const { text } = this;
+    const start = this.i++;
+    if (text[this.i] !== '{') {
+      const name = this.readName();
       if (!name) return '$';
-      const v = lookup(name, start, i);
-      if (v === null) unknown = true;
+      const v = this.lookup(name, start, this.i);
+      if (v === null) this.unknown = true;
       return v ?? '';
     }
-    i++;
-    if (i >= text.length || '{}:'.includes(text[i])) throw new Error('bad substitution');
-    const name = readName();
-    let op = text[i++] ?? '';
+    this.i++;
+    if (this.i >= text.length || '{}:'.includes(text[this.i])) throw new Error('bad substitution');
+    const name = this.readName();
+    let op = text[this.i++] ?? '';
     if (op === '}') {
-      const v = lookup(name, start, i);
-      if (v === null) unknown = true;
+      const v = this.lookup(name, start, this.i);
+      if (v === null) this.unknown = true;
       return v ?? '';
     }
     const colon = op === ':';
-    if (colon) op = text[i++] ?? '';
+    if (colon) op = text[this.i++] ?? '';
     if (op === '/') {
-      if (text[i] === '/') i++;
-      run('/');
-      run('}');
-      const v = lookup(name, start, i);
-      if (v !== undefined) unknown = true; // pattern replacement: not worth evaluating
+      if (text[this.i] === '/') this.i++;
+      this.run('/');
+      this.run('}');
+      const v = this.lookup(name, start, this.i);
+      if (v !== undefined) this.unknown = true; // pattern replacement: not worth evaluating
       return '';
     }
     if (!op || !'+-?#%'.includes(op)) throw new Error('unsupported modifier');
-    const word = run('}');
-    const v = lookup(name, start, i);
+    const word = this.run('}');
+    const v = this.lookup(name, start, this.i);
     const empty = v === undefined || (colon && v === '');
-    if (v === null && op !== '?') unknown = true;
+    if (v === null && op !== '?') this.unknown = true;
     if (op === '-') return empty ? word : (v ?? '');
     if (op === '+') return empty ? '' : word;
     if (op === '?') {
       if (empty) throw new Error(`${name}: not set`);
-      if (v === null) unknown = true;
+      if (v === null) this.unknown = true;
       return v ?? '';
     }
-    if (v !== undefined) unknown = true; // # and % trim patterns: not worth evaluating
+    if (v !== undefined) this.unknown = true; // # and % trim patterns: not worth evaluating
     return '';
-  };
+  }
+
   /** Processes text up to `stop` (consumed) or the end. */
-  const run = (stop?: string): string => {
+  run(stop?: string): string {
+    const { text, esc, quotes } = this;
     let out = '';
-    while (i < text.length) {
-      const c = text[i];
+    while (this.i < text.length) {
+      const c = text[this.i];
       if (stop !== undefined && c === stop) {
-        i++;
+        this.i++;
         return out;
       }
-      if (c === '$') out += dollar();
+      if (c === '$') out += this.dollar();
       else if (quotes && c === "'") {
-        const end = text.indexOf("'", i + 1);
+        const end = text.indexOf("'", this.i + 1);
         if (end < 0) throw new Error('unterminated quote');
-        out += text.slice(i + 1, end);
-        i = end + 1;
+        out += text.slice(this.i + 1, end);
+        this.i = end + 1;
       } else if (quotes && c === '"') {
-        i++;
+        this.i++;
         for (;;) {
-          if (i >= text.length) throw new Error('unterminated quote');
-          const d = text[i];
+          if (this.i >= text.length) throw new Error('unterminated quote');
+          const d = text[this.i];
           if (d === '"') {
-            i++;
+            this.i++;
             break;
           }
-          if (d === '$') out += dollar();
-          else if (d === esc && i + 1 < text.length && ['"', '$', esc].includes(text[i + 1])) {
-            out += text[i + 1];
-            i += 2;
+          if (d === '$') out += this.dollar();
+          else if (d === esc && this.i + 1 < text.length && (text[this.i + 1] === '"' || text[this.i + 1] === '$' || text[this.i + 1] === esc)) {
+            out += text[this.i + 1];
+            this.i += 2;
           } else {
             out += d;
-            i++;
+            this.i++;
           }
         }
       } else if (c === esc) {
-        if (i + 1 < text.length) out += text[i + 1];
-        i += 2;
+        if (this.i + 1 < text.length) out += text[this.i + 1];
+        this.i += 2;
       } else {
         out += c;
-        i++;
+        this.i++;
       }
     }
     if (stop !== undefined) throw new Error(`missing ${stop}`);
     return out;
-  };
-
-  let value = '';
-  try {
-    value = run();
-  } catch {
-    broken = true;
   }
-  return { value: unknown || broken ? undefined : value, refs };
 }
 
 /** Edit distance with unit costs. */
@@ -257,8 +282,10 @@ export interface GlobalScope {
   env: Map<string, string | null>;
 }
 
-/** The global scope as BuildKit evaluates FROM lines: ARG defaults only (no build arguments). */
-export function globalScope(model: DockerfileModel): GlobalScope {
+/** The global scope as BuildKit evaluates FROM lines: ARG defaults only (no build arguments). Memoized: read-only. */
+export const globalScope: (model: DockerfileModel) => GlobalScope = memoize(readGlobalScope);
+
+function readGlobalScope(model: DockerfileModel): GlobalScope {
   const env = new Map<string, string | null>(PREDEFINED_ARGS);
   const declared: string[] = [];
   for (const ins of model.globalArgs) {
@@ -287,14 +314,14 @@ export interface Text {
   offset: number;
 }
 
-/** `ARG a=1 b` → key/value pairs with the value's raw text and position. */
-export function argPairs(ins: Instruction): Array<{ key: string; value?: Text }> {
-  return splitWords(ins.rest).map((w) => {
+/** `ARG a=1 b` → key/value pairs with the value's raw text and position (memoized). */
+export const argPairs: (ins: Instruction) => ReadonlyArray<{ key: string; value?: Text }> = memoize((ins: Instruction) =>
+  wordsOf(ins).map((w) => {
     const eq = w.text.indexOf('=');
     if (eq < 0) return { key: w.text };
     return { key: w.text.slice(0, eq), value: { text: w.text.slice(eq + 1), offset: ins.restOffset + w.start + eq + 1 } };
-  });
-}
+  }),
+);
 
 /** The value a stage-level ARG takes: its default, else the global one (without build arguments). */
 function argValue(model: DockerfileModel, globals: GlobalScope, scope: Scope, key: string, value: Text | undefined): string | null | undefined {
@@ -303,15 +330,23 @@ function argValue(model: DockerfileModel, globals: GlobalScope, scope: Scope, ke
   return undefined;
 }
 
-/** Lookup in a scope where a declared ARG without a value may still come from a build argument (unknown). */
-export const lookup =
+/** Lookup in a scope where a declared ARG without a value may still come from a build argument (unknown). One per scope. */
+export const lookup: (scope: Scope) => Resolver = memoize(
   (scope: Scope): Resolver =>
-  (name) =>
-    scope.env.has(name) ? scope.env.get(name) : scope.declared.has(name) ? null : undefined;
+    (name) =>
+      scope.env.has(name) ? scope.env.get(name) : scope.declared.has(name) ? null : undefined,
+);
 
-/** ENV/LABEL pairs as BuildKit reads them: `k=v ...`, or the legacy `k v` (the rest of the line is the value). */
-export function keyValuePairs(ins: Instruction): { legacy: boolean; pairs: Array<{ key: Text; value: Text }> } {
-  const words = splitWords(ins.rest);
+export interface KeyValuePairs {
+  legacy: boolean;
+  pairs: ReadonlyArray<{ key: Text; value: Text }>;
+}
+
+/** ENV/LABEL pairs as BuildKit reads them: `k=v ...`, or the legacy `k v` (the rest of the line is the value). Memoized. */
+export const keyValuePairs: (ins: Instruction) => KeyValuePairs = memoize(readKeyValuePairs);
+
+function readKeyValuePairs(ins: Instruction): KeyValuePairs {
+  const words = wordsOf(ins);
   if (!words.length) return { legacy: false, pairs: [] };
   const base = ins.restOffset;
   if (!words[0].text.includes('=')) {
@@ -333,19 +368,38 @@ export type Visitor = (ins: Instruction, stage: Stage, scope: Scope, globals: Gl
 /**
  * Replays every stage in order (as `docker build --check` does: all stages,
  * not only those the target needs), calling `visit` with the scope in force
- * before each instruction, then applying its ARG, ENV and WORKDIR effects.
+ * before each instruction (ARG, ENV and WORKDIR effects applied after it).
+ * The replay is computed once per model and shared by the rules that walk it.
  */
 export function walkStages(model: DockerfileModel, visit: Visitor): void {
   const globals = globalScope(model);
+  for (const { stage, scopes } of replay(model)) {
+    const list = stage.instructions;
+    for (let k = 0; k < list.length; k++) visit(list[k], stage, scopes[k], globals);
+  }
+}
+
+interface StageReplay {
+  stage: Stage;
+  /** The scope before each instruction of the stage: snapshots, never changed afterwards (instructions that change nothing share one). */
+  scopes: Scope[];
+}
+
+const replay = memoize((model: DockerfileModel): StageReplay[] => {
+  const globals = globalScope(model);
   const finals = new Map<Stage, Scope>();
+  const out: StageReplay[] = [];
   for (const stage of model.stages) {
     const parent = stage.parent && finals.get(stage.parent);
-    const scope: Scope = parent
+    let scope: Scope = parent
       ? { env: new Map(parent.env), declared: new Set(parent.declared), workdirSet: parent.workdirSet, windows: parent.windows }
       : { env: imageEnv(stage.resolvedImage), declared: new Set(), workdirSet: false, windows: isWindowsImage(stage.resolvedImage ?? stage.image) };
-    for (const ins of stage.instructions) {
-      visit(ins, stage, scope, globals);
+    const scopes: Scope[] = new Array(stage.instructions.length);
+    stage.instructions.forEach((ins, k) => {
+      scopes[k] = scope;
+      // Copy on write: the instructions so far keep the scope they were given.
       if (ins.keyword === 'ARG') {
+        scope = { ...scope, env: new Map(scope.env), declared: new Set(scope.declared) };
         for (const { key, value } of argPairs(ins)) {
           const v = argValue(model, globals, scope, key, value);
           if (v !== undefined) scope.env.set(key, v);
@@ -355,11 +409,14 @@ export function walkStages(model: DockerfileModel, visit: Visitor): void {
         const before = lookup(scope);
         const { pairs } = keyValuePairs(ins);
         const values = pairs.map((p) => [expandWord(p.key.text, before, { escape: model.parsed.escape }).value, expandWord(p.value.text, before, { escape: model.parsed.escape }).value ?? null] as const);
+        scope = { ...scope, env: new Map(scope.env) }; // ENV declares no ARG: the set is shared
         for (const [k, v] of values) if (k) scope.env.set(k, v);
-      } else if (ins.keyword === 'WORKDIR') {
-        scope.workdirSet = true;
+      } else if (ins.keyword === 'WORKDIR' && !scope.workdirSet) {
+        scope = { ...scope, workdirSet: true };
       }
-    }
+    });
     finals.set(stage, scope);
+    out.push({ stage, scopes });
   }
-}
+  return out;
+});

@@ -1,7 +1,7 @@
 import { hadolintUrl, type Rule, type Stage } from '../rule';
 import type { Fix, Instruction } from '../types';
 import { dl3025, instructionRules2 } from './instructionRules2';
-import { dropQuotes, fromRefs, groupByStage, instructionsOf, lineage, matchesPattern, parseImageRef, restWords, shellCommands, stageByRef, usedStages, walk } from './instructionUtil';
+import { dropQuotes, fromRefs, groupByStage, instructionsOf, lineage, matchesPattern, parseImageRef, restWords, shellCommands, stageByRef, usedStages, walk, type Placed } from './instructionUtil';
 
 // hadolint's rules about instructions and stages (FROM, USER, COPY/ADD, EXPOSE,
 // WORKDIR, ...). Where BuildKit has the same concept the rule carries its name
@@ -31,20 +31,20 @@ const dl3002: Rule = {
   url: hadolintUrl('DL3002'),
   rationale: 'A container that runs as root gives an attacker who escapes the process full control of the container. Only the images the build produces matter: stages used as a base or by COPY --from may stay root.',
   check(ctx) {
-    // The USER in force at the end of each stage, inherited through FROM <stage>.
-    const groups = groupByStage(ctx.model);
-    const lastUser = (key: number) => [...(groups.get(key) ?? [])].reverse().find((p) => p.instruction.keyword === 'USER')?.instruction;
+    const users = instructionsOf(ctx.model, 'USER');
+    if (!users.length) return;
+    // The last USER of each stage (-1: before the first FROM); the one in force
+    // at the end of a stage is its own or, failing that, its base stage's.
+    const lastUser = new Map<number, Instruction>();
+    for (const { instruction, stage } of users) lastUser.set(stage?.index ?? -1, instruction);
     const used = usedStages(ctx.model);
+    const judged = [lastUser.get(-1)];
+    for (const stage of ctx.model.stages) if (!used.has(stage)) judged.push(lineage(stage).map((s) => lastUser.get(s.index)).find(Boolean));
     const reported = new Set<Instruction>();
-    const judge = (user: Instruction | undefined) => {
-      if (!user || reported.has(user) || !isRootUser(dropQuotes(user.rest.trim()))) return;
+    for (const user of judged) {
+      if (!user || reported.has(user) || !isRootUser(dropQuotes(user.rest.trim()))) continue;
       reported.add(user);
       ctx.report(user.argsRange);
-    };
-    judge(lastUser(-1));
-    for (const stage of ctx.model.stages) {
-      if (used.has(stage)) continue;
-      judge(lineage(stage).map((s) => lastUser(s.index)).find(Boolean));
     }
   },
 };
@@ -83,7 +83,10 @@ const dl3007: Rule = {
 };
 
 const ARCHIVE_EXTENSIONS = ['.tar', '.Z', '.bz2', '.gz', '.lz', '.lzma', '.tZ', '.tb2', '.tbz', '.tbz2', '.tgz', '.tlz', '.tpz', '.txz', '.xz'];
-const isArchive = (p: string) => ARCHIVE_EXTENSIONS.some((ext) => dropQuotes(p).endsWith(ext));
+const isArchive = (p: string) => {
+  const path = dropQuotes(p);
+  return ARCHIVE_EXTENSIONS.some((ext) => path.endsWith(ext));
+};
 const basename = (p: string) => dropQuotes(p).replace(/^.*[/\\]/, '');
 const DECOMPRESSORS = new Set(['unzip', 'gunzip', 'bunzip2', 'unlzma', 'unxz', 'zgz', 'uncompress', 'zcat', 'gzcat']);
 
@@ -94,6 +97,7 @@ const dl3010: Rule = {
   url: hadolintUrl('DL3010'),
   rationale: 'COPY of an archive followed by extracting it in RUN keeps the archive in a layer; ADD extracts local archives in one step.',
   check(ctx) {
+    if (!instructionsOf(ctx.model, 'COPY').length) return; // archives come from COPY
     for (const group of groupByStage(ctx.model).values()) {
       // Archive basename → the COPY that brought it in.
       const archives: Array<{ name: string; copy: Instruction }> = [];
@@ -146,13 +150,15 @@ function singleInstructionRule(code: string, keyword: string, severity: Rule['se
     url: hadolintUrl(code),
     rationale: `Only the last ${keyword} of a stage takes effect; the earlier ones are dead code that misleads readers.`,
     check(ctx) {
-      for (const group of groupByStage(ctx.model).values()) {
-        const list = group.filter((p) => p.instruction.keyword === keyword).map((p) => p.instruction);
-        // Flagged at the repeats, where hadolint reports (so existing `# hadolint
-        // ignore=` comments keep working); BuildKit marks the overridden ones instead.
-        for (const [i, ins] of list.entries()) {
-          if (i > 0) ctx.report(ins.keywordRange, `Multiple ${keyword} instructions in one stage: this one overrides the ${keyword} on line ${list[i - 1].range.start.line + 1}; only the last takes effect.`);
+      // Flagged at the repeats, where hadolint reports (so existing `# hadolint
+      // ignore=` comments keep working); BuildKit marks the overridden ones instead.
+      let previous: Placed | undefined;
+      for (const p of instructionsOf(ctx.model, keyword)) {
+        if (previous && previous.stage === p.stage) {
+          const ins = p.instruction;
+          ctx.report(ins.keywordRange, `Multiple ${keyword} instructions in one stage: this one overrides the ${keyword} on line ${previous.instruction.range.start.line + 1}; only the last takes effect.`);
         }
+        previous = p;
       }
     },
   };

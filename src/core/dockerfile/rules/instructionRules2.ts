@@ -1,7 +1,7 @@
 import { rangeIn } from '../model';
 import { hadolintUrl, type Rule } from '../rule';
 import type { Fix, Range } from '../types';
-import { dropQuotes, groupByStage, instructionsOf, lineage, pairsOf, restWords, usedStages, walk } from './instructionUtil';
+import { dropQuotes, groupByStage, instructionsOf, lineage, pairsOf, restWords, stagesWith, usedStages, walk } from './instructionUtil';
 import { dl3064 } from './instructionRules3';
 
 // More of hadolint's instruction rules: exec form, ENV, COPY destinations,
@@ -54,11 +54,12 @@ export const dl3025: Rule = {
   rationale:
     'In shell form the command runs under `/bin/sh -c`, which becomes PID 1 and does not forward signals: `docker stop` waits and then kills the process. Skipped once a SHELL instruction chose the shell (BuildKit does the same).',
   check(ctx) {
-    const groups = groupByStage(ctx.model);
-    const hasShell = (index: number) => (groups.get(index) ?? []).some((p) => p.instruction.keyword === 'SHELL');
-    for (const group of groups.values()) {
+    const { model } = ctx;
+    if (!instructionsOf(model, 'CMD').length && !instructionsOf(model, 'ENTRYPOINT').length && !instructionsOf(model, 'HEALTHCHECK').length) return;
+    const withShell = stagesWith(model, 'SHELL');
+    for (const group of groupByStage(model).values()) {
       // A SHELL in an ancestor stage is in the image config this stage starts from.
-      let shellSet = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => hasShell(s.index)) : false;
+      let shellSet = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => withShell.has(s.index)) : false;
       for (const { instruction: ins } of group) {
         if (ins.keyword === 'SHELL') shellSet = true;
         if (shellSet) continue;
@@ -110,7 +111,7 @@ const dl3043: Rule = {
   url: hadolintUrl('DL3043'),
   rationale: 'Builders reject these as ONBUILD triggers: chaining ONBUILD, or starting a stage or setting a maintainer from a trigger.',
   check(ctx) {
-    for (const { instruction: ins } of walk(ctx.model)) {
+    for (const { instruction: ins } of instructionsOf(ctx.model, 'ONBUILD')) {
       const t = ins.trigger;
       if (t && ['ONBUILD', 'FROM', 'MAINTAINER'].includes(t.keyword)) ctx.report(t.keywordRange);
     }
@@ -127,6 +128,7 @@ const dl3044: Rule = {
   url: hadolintUrl('DL3044'),
   rationale: 'Variables in an ENV are expanded with the values from before the instruction, so a reference to a key defined in the same ENV gets the old (often empty) value.',
   check(ctx) {
+    if (!instructionsOf(ctx.model, 'ENV').length) return;
     // Like hadolint, a name defined by any earlier ARG or ENV is not a mistake to refer to.
     const defined = new Set<string>();
     for (const { instruction: ins } of walk(ctx.model)) {
@@ -163,10 +165,10 @@ const dl3045: Rule = {
   url: hadolintUrl('DL3045'),
   rationale: 'A relative destination lands in whatever directory the base image set, which can change between image versions. A WORKDIR set only in the base image cannot be seen here.',
   check(ctx) {
-    const groups = groupByStage(ctx.model);
-    const hasWorkdir = (index: number) => (groups.get(index) ?? []).some((p) => p.instruction.keyword === 'WORKDIR');
-    for (const group of groups.values()) {
-      let workdir = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => hasWorkdir(s.index)) : false;
+    if (!instructionsOf(ctx.model, 'COPY').length) return;
+    const withWorkdir = stagesWith(ctx.model, 'WORKDIR');
+    for (const group of groupByStage(ctx.model).values()) {
+      let workdir = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => withWorkdir.has(s.index)) : false;
       for (const { instruction: ins } of group) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (workdir || ins.keyword !== 'COPY') continue;
@@ -187,11 +189,10 @@ const dl3057: Rule = {
   rationale: 'Without a HEALTHCHECK the engine only knows whether the process runs, not whether it serves. Checked on the images the build produces (stages nothing else builds on or copies from), counting inherited HEALTHCHECKs.',
   optIn: true,
   check(ctx) {
-    const groups = groupByStage(ctx.model);
-    const has = (index: number) => (groups.get(index) ?? []).some((p) => p.instruction.keyword === 'HEALTHCHECK');
+    const withHealthcheck = stagesWith(ctx.model, 'HEALTHCHECK');
     const used = usedStages(ctx.model);
     for (const stage of ctx.model.stages) {
-      if (!used.has(stage) && !lineage(stage).some((s) => has(s.index))) ctx.report(stage.from.keywordRange);
+      if (!used.has(stage) && !lineage(stage).some((s) => withHealthcheck.has(s.index))) ctx.report(stage.from.keywordRange);
     }
   },
 };
@@ -203,7 +204,10 @@ const dl3061: Rule = {
   url: hadolintUrl('DL3061'),
   rationale: 'Only ARG may come before the first FROM; builders reject anything else.',
   check(ctx) {
-    for (const { instruction: ins, stage } of walk(ctx.model)) if (!stage && ins.keyword !== 'ARG') ctx.report(ins.keywordRange);
+    for (const { instruction: ins, stage } of walk(ctx.model)) {
+      if (stage) break; // from the first FROM on, every instruction has its stage
+      if (ins.keyword !== 'ARG') ctx.report(ins.keywordRange);
+    }
   },
 };
 

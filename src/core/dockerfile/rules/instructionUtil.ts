@@ -1,4 +1,5 @@
-import { rangeIn, splitWords } from '../model';
+import { memoize } from '../memo';
+import { rangeIn, wordsOf } from '../model';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction, Range } from '../types';
 
@@ -12,28 +13,67 @@ export interface Placed {
   stage?: Stage;
 }
 
+// The walks and per-instruction readings below are memoized (see memo.ts):
+// most rules start from them.
+
 /** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped). */
-export function walk(model: DockerfileModel): Placed[] {
+export const walk: (model: DockerfileModel) => readonly Placed[] = memoize((model: DockerfileModel) => {
   const byFrom = new Map(model.stages.map((s) => [s.from, s]));
   let stage: Stage | undefined;
-  return model.instructions.map((instruction) => {
+  return model.instructions.map((instruction): Placed => {
     if (instruction.keyword === 'FROM') stage = byFrom.get(instruction) ?? stage;
     return { instruction, stage };
   });
+});
+
+interface KeywordIndex {
+  plain: Map<string, Placed[]>;
+  /** With ONBUILD triggers, when the file has any. */
+  withTriggers?: Map<string, Placed[]>;
 }
 
-/** Instructions of one keyword, with ONBUILD triggers of that keyword when `onbuild`. */
-export function instructionsOf(model: DockerfileModel, keyword: string, onbuild = false): Placed[] {
-  const out: Placed[] = [];
-  for (const p of walk(model)) {
-    if (p.instruction.keyword === keyword) out.push(p);
-    else if (onbuild && p.instruction.trigger?.keyword === keyword) out.push({ instruction: p.instruction.trigger, stage: p.stage });
+const NONE: readonly Placed[] = Object.freeze([]);
+
+function push(map: Map<string, Placed[]>, key: string, p: Placed) {
+  const list = map.get(key);
+  if (list) list.push(p);
+  else map.set(key, [p]);
+}
+
+/** Instructions by keyword, in one pass: most rules look at one or two keywords. */
+const keywordIndex = memoize((model: DockerfileModel): KeywordIndex => {
+  const placed = walk(model);
+  const plain = new Map<string, Placed[]>();
+  for (const p of placed) push(plain, p.instruction.keyword, p);
+  if (!plain.has('ONBUILD')) return { plain };
+  const withTriggers = new Map<string, Placed[]>();
+  for (const p of placed) {
+    push(withTriggers, p.instruction.keyword, p);
+    const t = p.instruction.trigger;
+    if (t && t.keyword !== p.instruction.keyword) push(withTriggers, t.keyword, { instruction: t, stage: p.stage });
   }
-  return out;
+  return { plain, withTriggers };
+});
+
+/** Instructions of one keyword, with ONBUILD triggers of that keyword when `onbuild`. */
+export function instructionsOf(model: DockerfileModel, keyword: string, onbuild = false): readonly Placed[] {
+  const index = keywordIndex(model);
+  return (onbuild && index.withTriggers ? index.withTriggers : index.plain).get(keyword) ?? NONE;
+}
+
+/** Does the file have an instruction (or ONBUILD trigger) with this keyword? */
+export function hasKeyword(model: DockerfileModel, keyword: string): boolean {
+  const index = keywordIndex(model);
+  return (index.withTriggers ?? index.plain).has(keyword);
+}
+
+/** Indexes of the stages (-1: before the first FROM) that have an instruction of this keyword. */
+export function stagesWith(model: DockerfileModel, keyword: string): Set<number> {
+  return new Set(instructionsOf(model, keyword).map((p) => p.stage?.index ?? -1));
 }
 
 /** Groups instructions by stage; instructions before the first FROM form their own group (key -1). */
-export function groupByStage(model: DockerfileModel): Map<number, Placed[]> {
+export const groupByStage: (model: DockerfileModel) => ReadonlyMap<number, readonly Placed[]> = memoize((model: DockerfileModel) => {
   const groups = new Map<number, Placed[]>();
   for (const p of walk(model)) {
     const key = p.stage?.index ?? -1;
@@ -42,7 +82,7 @@ export function groupByStage(model: DockerfileModel): Map<number, Placed[]> {
     groups.set(key, list);
   }
   return groups;
-}
+});
 
 /** The stage and its ancestors (stage first), following FROM <earlier stage>. */
 export function lineage(stage: Stage | undefined): Stage[] {
@@ -59,10 +99,25 @@ export interface WordAt {
   range: Range;
 }
 
-/** Words of the instruction's arguments after its flags, with ranges. */
-export function restWords(ins: Instruction): WordAt[] {
-  return splitWords(ins.rest).map((w) => ({ raw: w.text, text: unquoteWord(w.text), range: rangeIn(ins, ins.restOffset + w.start, w.text.length) }));
+/** A word of `rest`; its range is computed when asked for (most words are never reported). */
+class RestWord implements WordAt {
+  readonly text: string;
+
+  constructor(
+    private readonly ins: Instruction,
+    private readonly offset: number,
+    readonly raw: string,
+  ) {
+    this.text = unquoteWord(raw);
+  }
+
+  get range(): Range {
+    return rangeIn(this.ins, this.offset, this.raw.length);
+  }
 }
+
+/** Words of the instruction's arguments after its flags, with ranges. */
+export const restWords: (ins: Instruction) => readonly WordAt[] = memoize((ins: Instruction) => wordsOf(ins).map((w) => new RestWord(ins, ins.restOffset + w.start, w.text)));
 
 /** Removes shell-style quoting from one word: "a b" → a b, 'x' → x, a\ b → a b. */
 export function unquoteWord(word: string): string {
@@ -86,8 +141,11 @@ export function unquoteWord(word: string): string {
   return out;
 }
 
+const QUOTES_AT_ENDS = /^["']+|["']+$/g;
+const isQuote = (c: string | undefined) => c === '"' || c === "'";
+
 /** hadolint's dropQuotes: strips quote characters from both ends. */
-export const dropQuotes = (s: string) => s.replace(/^["']+|["']+$/g, '');
+export const dropQuotes = (s: string) => (isQuote(s[0]) || isQuote(s[s.length - 1]) ? s.replace(QUOTES_AT_ENDS, '') : s);
 
 export interface Pair {
   key: string;
@@ -102,33 +160,62 @@ export interface Pair {
   valueOffset?: number;
 }
 
+/** A pair whose ranges are computed when asked for (most pairs are never reported). */
+class KeyValue implements Pair {
+  declare value?: string;
+  declare rawValue?: string;
+  declare valueOffset?: number;
+
+  constructor(
+    private readonly ins: Instruction,
+    readonly key: string,
+    private readonly keyOffset: number,
+    private readonly keyLength: number,
+  ) {}
+
+  setValue(rawValue: string, value: string, valueOffset: number): void {
+    this.rawValue = rawValue;
+    this.value = value;
+    this.valueOffset = valueOffset;
+  }
+
+  get keyRange(): Range {
+    return rangeIn(this.ins, this.keyOffset, this.keyLength);
+  }
+
+  get valueRange(): Range | undefined {
+    return this.valueOffset === undefined ? undefined : rangeIn(this.ins, this.valueOffset, this.rawValue!.length);
+  }
+}
+
 /**
  * The key/value pairs of ENV, LABEL or ARG. `ENV key value` and `LABEL key value`
  * (the legacy form: one pair, the value is the rest of the line) are understood too.
  */
-export function pairsOf(ins: Instruction): Pair[] {
-  const words = splitWords(ins.rest);
+export const pairsOf: (ins: Instruction) => readonly Pair[] = memoize(readPairs);
+
+function readPairs(ins: Instruction): Pair[] {
+  const words = wordsOf(ins);
   if (!words.length) return [];
   const base = ins.restOffset;
   const legacy = ins.keyword !== 'ARG' && unquotedIndex(words[0].text, '=') < 0;
   if (legacy) {
     const first = words[0];
     const second = words[1];
-    const pair: Pair = { key: unquoteWord(first.text), keyRange: rangeIn(ins, base + first.start, first.text.length) };
+    const pair = new KeyValue(ins, unquoteWord(first.text), base + first.start, first.text.length);
     if (second) {
       const rawValue = ins.rest.slice(second.start).trimEnd();
-      Object.assign(pair, { rawValue, value: words.slice(1).map((w) => unquoteWord(w.text)).join(' '), valueOffset: base + second.start, valueRange: rangeIn(ins, base + second.start, rawValue.length) });
+      pair.setValue(rawValue, words.slice(1).map((w) => unquoteWord(w.text)).join(' '), base + second.start);
     }
     return [pair];
   }
   return words.map((w) => {
     const eq = unquotedIndex(w.text, '=');
     const rawKey = eq < 0 ? w.text : w.text.slice(0, eq);
-    const pair: Pair = { key: unquoteWord(rawKey), keyRange: rangeIn(ins, base + w.start, rawKey.length) };
+    const pair = new KeyValue(ins, unquoteWord(rawKey), base + w.start, rawKey.length);
     if (eq >= 0) {
       const rawValue = w.text.slice(eq + 1);
-      const valueOffset = base + w.start + eq + 1;
-      Object.assign(pair, { rawValue, value: unquoteWord(rawValue), valueOffset, valueRange: rangeIn(ins, valueOffset, rawValue.length) });
+      pair.setValue(rawValue, unquoteWord(rawValue), base + w.start + eq + 1);
     }
     return pair;
   });
@@ -219,7 +306,7 @@ export function fromRefs(ins: Instruction): Array<{ ref: string; range: Range }>
  * or by a RUN --mount from=). The others are the build's final images, the only
  * ones a runtime concern (user, healthcheck) applies to.
  */
-export function usedStages(model: DockerfileModel): Set<Stage> {
+export const usedStages: (model: DockerfileModel) => ReadonlySet<Stage> = memoize((model: DockerfileModel) => {
   const used = new Set<Stage>();
   for (const s of model.stages) {
     if (s.parent) used.add(s.parent);
@@ -231,7 +318,7 @@ export function usedStages(model: DockerfileModel): Set<Stage> {
     }
   }
   return used;
-}
+});
 
 /** Matches a registry against trusted patterns (`*` is a wildcard, as in `*.gcr.io`). */
 export function matchesPattern(value: string, pattern: string): boolean {

@@ -81,6 +81,9 @@ const dl3050: Rule = {
   },
 };
 
+/** No own keys at all (the lookup below asks for own properties). */
+const isEmpty = (o: object) => Object.getOwnPropertyNames(o).length === 0;
+
 /** The range of a pair: the value, or key to `=` when the value is empty. */
 function pairRange(p: Pair): Range {
   return p.valueRange && p.rawValue ? p.valueRange : { start: p.keyRange.start, end: p.valueRange?.end ?? p.keyRange.end };
@@ -96,6 +99,7 @@ function schemaRule(code: string, severity: Rule['severity'], types: LabelType[]
     rationale,
     check(ctx) {
       const schema = ctx.config.labelSchema;
+      if (isEmpty(schema)) return; // no label has a type
       for (const { instruction: ins } of instructionsOf(ctx.model, 'LABEL')) {
         for (const p of pairsOf(ins)) {
           const type = Object.prototype.hasOwnProperty.call(schema, p.key) ? schema[p.key] : undefined;

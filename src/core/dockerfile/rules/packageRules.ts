@@ -1,5 +1,6 @@
 import { hadolintUrl, type Rule } from '../rule';
-import { appendFix, cacheMounted, commandSpan, eachCommand, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned, type RunSite } from '../runSites';
+import { eachCommand, sitesRunning } from '../runCommands';
+import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned, type RunSite } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
 import { packageRules2 } from './packageRules2';
 
@@ -18,7 +19,7 @@ const dl3008: Rule = {
   url: hadolintUrl('DL3008'),
   rationale: 'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
       if (cmd.name !== 'apt-get' || !hasArg(cmd, 'install')) return;
       // A version (`=`), a release or local path (`/`) or a .deb file all fix what gets installed.
       const packages = positionals(cmd, APT_TAKES_VALUE).filter((w) => w.value !== 'install');
@@ -38,7 +39,7 @@ const dl3009: Rule = {
   check(ctx) {
     const streams = runStreams(ctx.model);
     for (const stream of [streams.main, streams.onbuild]) {
-      for (const site of stream.sites) {
+      for (const site of sitesRunning(stream, APT_FAMILY)) {
         const update = uncleaned(site, (c) => APT_FAMILY.has(c.name) && hasArg(c, 'update'), (c) => removesUnder(c, '/var/lib/apt/lists'));
         const mounted = cacheMounted(site, '/var/lib/apt/lists') || (cacheMounted(site, '/var/lib/apt') && cacheMounted(site, '/var/cache/apt'));
         if (!update || mounted || !stream.reachesImage(site.stage)) continue;
@@ -67,7 +68,7 @@ const dl3014: Rule = {
   url: hadolintUrl('DL3014'),
   rationale: 'A build has no one to answer the confirmation prompt; without `-y` apt-get aborts the install.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
       const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
       if (!install || hasFlag(cmd, '-y', '--yes', '--assume-yes') || quietLevel(cmd) >= 2) return;
       ctx.report(site.range(commandSpan(cmd, install)), undefined, insertFix(site, install.end, ' -y', 'Add -y'));
@@ -82,7 +83,7 @@ const dl3015: Rule = {
   url: hadolintUrl('DL3015'),
   rationale: 'Recommended packages are installed by default and often pull in much more than the image needs.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
       const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
       if (!install || hasFlag(cmd, '--no-install-recommends')) return;
       if (cmd.args.some((a) => /APT::Install-Recommends=(false|0|no)\b/i.test(a.value))) return;
@@ -100,6 +101,9 @@ const PIP_TAKES_VALUE = [
   '--report', '--pip-args', '--suffix',
 ];
 const VCS_SCHEMES = /^(git|hg|svn|bzr)(\+[a-z-]+)?:/;
+
+/** Names isPipInstall can accept. */
+const mayBePip = (name: string) => name.startsWith('pip') || name.startsWith('python');
 
 /** `pip install`, `pip3 install`, `pipx install`, `python -m pip install`. */
 function isPipInstall(cmd: Command): boolean {
@@ -122,7 +126,7 @@ const dl3013: Rule = {
   url: hadolintUrl('DL3013'),
   rationale: 'Unpinned Python packages resolve to the newest release at build time, so the same Dockerfile can produce different images.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, mayBePip, (cmd, site) => {
       // pipenv installs what its lock file says.
       if (!isPipInstall(cmd) || cmd.name.startsWith('pipenv')) return;
       const args = cmd.args.map((a) => a.value);
@@ -153,7 +157,7 @@ const dl3016: Rule = {
   url: hadolintUrl('DL3016'),
   rationale: 'A package named without a version installs the newest release at build time. `npm install` without packages follows package.json and its lock file, so it is fine.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['npm'], (cmd, site) => {
       if (cmd.name !== 'npm') return;
       const words = positionals(cmd, NPM_TAKES_VALUE);
       // Only when install is the npm sub-command (not `npm run install`).
@@ -172,7 +176,7 @@ const dl3018: Rule = {
   url: hadolintUrl('DL3018'),
   rationale: 'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apk'], (cmd, site) => {
       if (cmd.name !== 'apk' || !hasArg(cmd, 'add')) return;
       const packages = positionals(cmd, APK_TAKES_VALUE).filter((w) => w.value !== 'add');
       // `=`, `~`, `<`, `>` constrain the version; a local .apk file is fixed.
@@ -188,7 +192,7 @@ const dl3019: Rule = {
   url: hadolintUrl('DL3019'),
   rationale: 'Without `--no-cache` apk keeps its index and package cache in the layer.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apk'], (cmd, site) => {
       const add = cmd.name === 'apk' ? findArg(cmd, 'add') : undefined;
       if (!add || hasFlag(cmd, '--no-cache') || cacheMounted(site, '/var/cache/apk')) return;
       ctx.report(site.range(commandSpan(cmd, add)), undefined, insertFix(site, add.end, ' --no-cache', 'Add --no-cache'));
@@ -206,7 +210,7 @@ const dl3027: Rule = {
   url: hadolintUrl('DL3027'),
   rationale: 'apt is designed for interactive use and warns that its command-line interface is not stable; apt-get and apt-cache are meant for scripts.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['apt'], (cmd, site) => {
       if (cmd.name !== 'apt') return;
       const tool = APT_CACHE_VERBS.has(positionals(cmd)[0]?.value ?? '') ? 'apt-cache' : 'apt-get';
       ctx.report(site.range(cmd.nameWord), undefined, replaceFix(site, cmd.nameWord, tool, `Use ${tool}`));
@@ -235,7 +239,7 @@ const dl3028: Rule = {
   url: hadolintUrl('DL3028'),
   rationale: 'A gem named without a version installs the newest release at build time.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['gem'], (cmd, site) => {
       if (cmd.name !== 'gem' || !hasArg(cmd, 'install', 'i')) return;
       if (hasArg(cmd, '-v', '--version') || cmd.args.some((a) => a.value.startsWith('--version='))) return;
       reportUnpinned(ctx, site, gems(cmd), (p) => p.includes(':'));
@@ -265,7 +269,7 @@ const dl3042: Rule = {
   url: hadolintUrl('DL3042'),
   rationale: "pip keeps downloaded wheels in its cache directory, which then stays in the layer for nothing. pipx and pipenv manage their own environments and are left alone.",
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site, index) => {
+    eachCommand(ctx, true, mayBePip, (cmd, site, index) => {
       if (!isPipInstall(cmd) || cmd.name.includes('pipx') || cmd.name.includes('pipenv')) return;
       if (cmd.args.some((a) => a.value === '--no-cache-dir' || a.value.startsWith('--no-cache-dir='))) return;
       if (pipCacheDisabled(site, index) || site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target.includes('.cache/pip'))) return;

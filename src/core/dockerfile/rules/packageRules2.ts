@@ -1,5 +1,6 @@
 import { hadolintUrl, type Rule } from '../rule';
-import { appendFix, cacheMounted, commandSpan, eachCommand, insertFix, removesUnder, reportUnpinned, runSites, runStreams, uncleaned } from '../runSites';
+import { eachCommand, runSitesRunning, sitesRunning, type Names } from '../runCommands';
+import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, reportUnpinned, runStreams, uncleaned } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
 
 // hadolint's rules for the RPM family (yum, dnf, microdnf, zypper), yarn and
@@ -21,7 +22,7 @@ function yesRule(code: string, message: string, names: ReadonlySet<string>, verb
     url: hadolintUrl(code),
     rationale,
     check(ctx) {
-      eachCommand(ctx, true, (cmd, site) => {
+      eachCommand(ctx, true, names, (cmd, site) => {
         const v = names.has(cmd.name) ? verb(cmd, verbs) : undefined;
         if (!v || hasFlag(cmd, ...yes)) return;
         ctx.report(site.range(commandSpan(cmd, v)), undefined, insertFix(site, v.end, ' -y', 'Add -y'));
@@ -30,8 +31,8 @@ function yesRule(code: string, message: string, names: ReadonlySet<string>, verb
   };
 }
 
-/** A "clean the cache in the same RUN" rule: some install command with no cleanup after it. */
-function cleanRule(code: string, message: string, isInstall: (c: Command) => boolean, isClean: (c: Command, installed: Command) => boolean, cacheDirs: string[], rationale: string): Rule {
+/** A "clean the cache in the same RUN" rule: some install command (one of `tools`) with no cleanup after it. */
+function cleanRule(code: string, message: string, tools: Names, isInstall: (c: Command) => boolean, isClean: (c: Command, installed: Command) => boolean, cacheDirs: string[], rationale: string): Rule {
   return {
     code,
     severity: 'warning',
@@ -39,7 +40,7 @@ function cleanRule(code: string, message: string, isInstall: (c: Command) => boo
     url: hadolintUrl(code),
     rationale,
     check(ctx) {
-      for (const site of runSites(ctx.model, true)) {
+      for (const site of runSitesRunning(ctx, true, tools)) {
         if (cacheMounted(site, ...cacheDirs)) continue;
         const cmd = uncleaned(site, isInstall, isClean);
         if (cmd) ctx.report(site.range(commandSpan(cmd, positionals(cmd)[0])));
@@ -70,7 +71,7 @@ function rpmPinning(code: string, message: string, names: ReadonlySet<string>, r
     url: hadolintUrl(code),
     rationale,
     check(ctx) {
-      eachCommand(ctx, true, (cmd, site) => {
+      eachCommand(ctx, true, names, (cmd, site) => {
         if (!names.has(cmd.name) || !hasArg(cmd, 'install') || hasArg(cmd, 'group', 'groupinstall')) return;
         // @group and @module:stream specs name groups, which carry no version.
         const specs = positionals(cmd, YUM_TAKES_VALUE).filter((w) => w.value !== 'install' && w.value !== 'module' && !w.value.startsWith('@'));
@@ -86,6 +87,7 @@ const dl3030 = yesRule('DL3030', 'Use the -y switch to avoid manual input `yum i
 const dl3032 = cleanRule(
   'DL3032',
   '`yum clean all` missing after yum command.',
+  ['yum'],
   (c) => c.name === 'yum' && hasArg(c, 'install', 'groupinstall', 'localinstall', 'reinstall'),
   (c) => (c.name === 'yum' && hasArg(c, 'clean') && hasArg(c, 'all')) || removesUnder(c, '/var/cache/yum'),
   ['/var/cache/yum'],
@@ -110,7 +112,7 @@ const dl3035: Rule = {
   url: hadolintUrl('DL3035'),
   rationale: 'A distribution upgrade inside an image build replaces the base image’s packages wholesale; use a newer base image instead.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['zypper'], (cmd, site) => {
       const v = cmd.name === 'zypper' ? findArg(cmd, 'dist-upgrade', 'dup') : undefined;
       if (v) ctx.report(site.range(v));
     });
@@ -120,6 +122,7 @@ const dl3035: Rule = {
 const dl3036 = cleanRule(
   'DL3036',
   '`zypper clean` missing after zypper use.',
+  ['zypper'],
   (c) => c.name === 'zypper' && hasArg(c, 'install', 'in'),
   (c) => (c.name === 'zypper' && hasArg(c, 'clean', 'cc')) || removesUnder(c, '/var/cache/zypp'),
   ['/var/cache/zypp'],
@@ -133,7 +136,7 @@ const dl3037: Rule = {
   url: hadolintUrl('DL3037'),
   rationale: 'Unpinned packages install whatever the repository holds at build time.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['zypper'], (cmd, site) => {
       if (cmd.name !== 'zypper' || !hasArg(cmd, 'install', 'in')) return;
       const packages = positionals(cmd, ZYPPER_TAKES_VALUE).filter((w) => w.value !== 'install' && w.value !== 'in');
       reportUnpinned(ctx, site, packages, (p) => /[=<>]/.test(p) || p.endsWith('.rpm'));
@@ -147,6 +150,7 @@ const DNF_CACHES = ['/var/cache/yum', '/var/cache/dnf', '/var/cache/libdnf5'];
 const dl3040 = cleanRule(
   'DL3040',
   '`dnf clean all` missing after dnf command.',
+  DNF_NAMES,
   (c) => DNF_NAMES.has(c.name) && hasArg(c, 'install', 'in', 'reinstall', 'rei', 'upgrade', 'up', 'update', 'upgrade-minimal', 'up-min', 'groupinstall', 'localinstall'),
   // dnf and microdnf keep separate caches: the tool that installed must clean.
   (c, installed) => (c.name === installed.name && hasArg(c, 'clean') && hasArg(c, 'all')) || removesUnder(c, ...DNF_CACHES),
@@ -165,7 +169,7 @@ const dl3060: Rule = {
   check(ctx) {
     const streams = runStreams(ctx.model);
     for (const stream of [streams.main, streams.onbuild]) {
-      for (const site of stream.sites) {
+      for (const site of sitesRunning(stream, ['yarn'])) {
         if (site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && /(^|\/)(\.cache\/)?yarn(\/|$)/.test(m.target))) continue;
         const cmd = uncleaned(site, (c) => c.name === 'yarn' && hasArg(c, 'install'), (c) => c.name === 'yarn' && hasArg(c, 'cache') && hasArg(c, 'clean'));
         if (cmd && stream.reachesImage(site.stage)) ctx.report(site.range(commandSpan(cmd, findArg(cmd, 'install'))), undefined, appendFix(site, 'yarn cache clean', 'Clean the yarn cache at the end of this RUN'));
@@ -191,7 +195,7 @@ const dl3062: Rule = {
   url: hadolintUrl('DL3062'),
   rationale: 'A module path without a version (or with @latest) resolves to whatever is newest at build time. Local paths build what is in the context.',
   check(ctx) {
-    for (const site of runSites(ctx.model, true)) {
+    for (const site of runSitesRunning(ctx, true, ['go'])) {
       const loose = goPackages(site.script.commands).find((p) => !goPinned(p.word.value));
       if (loose) ctx.report(site.range(loose.word));
     }

@@ -1,5 +1,6 @@
 import { hadolintUrl, type Rule } from '../rule';
-import { eachCommand, insertFix, runStreams } from '../runSites';
+import { eachCommand, sitesRunning } from '../runCommands';
+import { insertFix, runStreams } from '../runSites';
 import { hasArg, hasFlag, optionValues, type Command } from '../shell';
 import type { Instruction } from '../types';
 
@@ -16,7 +17,7 @@ const dl3001: Rule = {
   url: hadolintUrl('DL3001'),
   rationale: 'Interactive tools and commands that inspect or control running processes do nothing useful while an image is being built.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, POINTLESS, (cmd, site) => {
       if (POINTLESS.has(cmd.name)) ctx.report(site.range(cmd.nameWord));
     });
   },
@@ -29,7 +30,7 @@ const dl3003: Rule = {
   url: hadolintUrl('DL3003'),
   rationale: 'A `cd` lasts only until the end of its RUN; WORKDIR states the directory once for every later instruction and is easier to follow.',
   check(ctx) {
-    eachCommand(ctx, false, (cmd, site) => {
+    eachCommand(ctx, false, ['cd'], (cmd, site) => {
       if (cmd.name === 'cd') ctx.report(site.range(cmd.nameWord));
     });
   },
@@ -42,7 +43,7 @@ const dl3004: Rule = {
   url: hadolintUrl('DL3004'),
   rationale: 'sudo brings TTY and signal-forwarding behaviour that is unpredictable in a build; switch users with USER, or gosu at run time.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['sudo'], (cmd, site) => {
       if (cmd.name === 'sudo') ctx.report(site.range(cmd.nameWord));
     });
   },
@@ -55,7 +56,7 @@ const dl3046: Rule = {
   url: hadolintUrl('DL3046'),
   rationale: 'useradd records a large UID in the sparse lastlog/faillog files, which layers store at their full apparent size; `-l` (--no-log-init) skips that.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['useradd'], (cmd, site) => {
       if (cmd.name !== 'useradd' || hasFlag(cmd, '-l', '--no-log-init')) return;
       const uid = optionValues(cmd, '-u', '--uid').find((w) => w.value.length > 5);
       if (uid) ctx.report(site.range(uid), undefined, insertFix(site, cmd.nameWord.end, ' -l', 'Add -l (--no-log-init)'));
@@ -70,7 +71,7 @@ const dl3047: Rule = {
   url: hadolintUrl('DL3047'),
   rationale: "wget's default progress output writes a line per chunk into the build log, bloating it for large downloads.",
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['wget'], (cmd, site) => {
       if (cmd.name !== 'wget' || hasFlag(cmd, '--progress')) return;
       // Quiet, less verbose or logging to a file: the progress bar is not in the build log.
       if (hasFlag(cmd, '-q', '--quiet', '-o', '--output-file', '-a', '--append-output', '--no-verbose') || hasArg(cmd, '-nv')) return;
@@ -78,6 +79,8 @@ const dl3047: Rule = {
     });
   },
 };
+
+const DOWNLOADERS = ['curl', 'wget'];
 
 const dl4001: Rule = {
   code: 'DL4001',
@@ -91,7 +94,8 @@ const dl4001: Rule = {
       // The tools seen so far in the stage; each RUN that uses one once both were seen is reported.
       let seen = new Set<string>();
       let stage: number | undefined;
-      for (const site of stream.sites) {
+      // Only RUNs using one of them matter: a stage change is seen at the next such RUN.
+      for (const site of sitesRunning(stream, DOWNLOADERS)) {
         if (site.stage.index !== stage) seen = new Set();
         stage = site.stage.index;
         const uses = site.script.commands.filter((c) => c.name === 'curl' || c.name === 'wget');
@@ -109,7 +113,7 @@ const dl4005: Rule = {
   url: hadolintUrl('DL4005'),
   rationale: 'Replacing /bin/sh with a symlink changes the shell for everything in the image behind the Dockerfile’s back; the SHELL instruction changes it for RUN explicitly.',
   check(ctx) {
-    eachCommand(ctx, true, (cmd, site) => {
+    eachCommand(ctx, true, ['ln'], (cmd, site) => {
       const target = cmd.name === 'ln' ? cmd.args.find((a) => a.value === '/bin/sh') : undefined;
       if (target) ctx.report(site.range(target));
     });
@@ -164,7 +168,7 @@ const dl3059: Rule = {
         previous = undefined;
         continue;
       }
-      const current = { flags: ins.flags.map((f) => `${f.name}=${f.value ?? ''}`).sort().join(' '), commands: site.script.commands.length };
+      const current = { flags: ins.flags.length ? ins.flags.map((f) => `${f.name}=${f.value ?? ''}`).sort().join(' ') : '', commands: site.script.commands.length };
       if (previous && previous.flags === current.flags && previous.commands <= 1 && current.commands <= 1) ctx.report(ins.keywordRange);
       else previous = current;
     }
