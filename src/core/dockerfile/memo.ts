@@ -17,3 +17,25 @@ export function memoize<K extends object, V>(fn: (key: K) => V): (key: K) => V {
     return value as V;
   };
 }
+
+/** What memoizeInstruction keeps on an instruction (parsed instructions declare the field). */
+interface WithMemo {
+  memo?: unknown[];
+}
+
+let instructionSlots = 0;
+
+/**
+ * `memoize` for readings of an instruction (asked thousands of times a run):
+ * kept in a slot of the instruction's `memo` array, which costs less than a
+ * WeakMap entry per reading. `fn` never returns undefined.
+ */
+export function memoizeInstruction<K extends object, V>(fn: (ins: K) => V): (ins: K) => V {
+  const slot = instructionSlots++;
+  return (ins) => {
+    const memo = ((ins as WithMemo).memo ??= []);
+    let value = memo[slot] as V | undefined;
+    if (value === undefined) memo[slot] = value = fn(ins);
+    return value;
+  };
+}

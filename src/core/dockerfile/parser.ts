@@ -1,3 +1,4 @@
+import { isSpace } from './model';
 import type { Comment, Directive, Flag, Heredoc, Instruction, ParseProblem, ParsedDockerfile, Position, Range } from './types';
 
 // A Dockerfile parser that keeps exact positions and never gives up: a problem
@@ -156,6 +157,8 @@ class ParsedInstruction implements Instruction {
   restOffset = 0;
   json?: string[];
   heredocs: Heredoc[] = NONE;
+  /** Readings derived by the rules (see memoizeInstruction). */
+  memo: unknown[] | undefined = undefined;
   private keywordRangeCache?: Range;
   private rangeCache?: Range;
   private argsRangeCache?: Range;
@@ -221,12 +224,6 @@ function makeInstruction(lines: string[], start: number, segments: Segment[], jo
   ins.readArguments(FLAG_KEYWORDS.has(keyword), 0);
   if (keyword === 'ONBUILD' && ins.rest.trim()) ins.trigger = triggerOf(ins, segments, problems);
   return ins;
-}
-
-/** `\s` as regular expressions (and trim) read it. */
-function isSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** `/^(\s*)(\S+)(\s*)/` by hand: where the leading space, the word and the space after it end; undefined for blank text. */

@@ -73,6 +73,17 @@ interface Parsed {
 /** A word's `inner`: the commands of its substitutions, when it has any. */
 type Token = { kind: 'word'; word: Word; inner?: Parsed } | { kind: 'op'; op: string; start: number; end: number } | { kind: 'redir'; op: string; start: number; end: number };
 
+/** Can REDIRECT match at `pos`? Answers most cases (`&&`, `;`, a number) without slicing the text. */
+function mayRedirect(text: string, pos: number, end: number): boolean {
+  const c = text[pos];
+  if (c === '<' || c === '>' || c === '{') return true;
+  if (c === '&') return text[pos + 1] === '>';
+  if (c < '0' || c > '9') return false;
+  let k = pos + 1;
+  while (k < end && text[k] >= '0' && text[k] <= '9') k++;
+  return text[k] === '<' || text[k] === '>';
+}
+
 /** The control operator at `pos` (the longest of ;;& && || ;; ;& |& ; | & ( )), if any. */
 function operatorAt(text: string, pos: number, end: number): string | undefined {
   const next = pos + 1 < end ? text[pos + 1] : '';
@@ -162,7 +173,7 @@ class Lexer {
       } else if (!is(text, this.pos, REDIRECT_OR_OPERATOR_START)) {
         tokens.push(this.word());
       } else {
-        const redirect = c === ';' || c === '|' || c === '(' || c === ')' ? null : REDIRECT.exec(text.slice(this.pos, Math.min(this.end, this.pos + 8)));
+        const redirect = mayRedirect(text, this.pos, this.end) ? REDIRECT.exec(text.slice(this.pos, Math.min(this.end, this.pos + 8))) : null;
         if (redirect) {
           const start = this.pos;
           this.pos += redirect[0].length;
@@ -217,6 +228,15 @@ class Lexer {
       this.substitute(this.pos + 2, close);
       this.pos = close + 1;
       this.value = text.slice(start, this.pos);
+    } else {
+      // Most words are plain characters only: their text is their value.
+      let k = this.pos;
+      while (k < this.end && !is(text, k, WORD_SPECIAL)) k++;
+      if (k >= this.end || is(text, k, META)) {
+        this.pos = k;
+        const raw = text.slice(start, k);
+        return { kind: 'word', word: { raw, value: raw, start, end: k, literal: true } };
+      }
     }
     while (this.pos < this.end) {
       if (is(text, this.pos, META)) break;
@@ -353,9 +373,9 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 /** Groups tokens into simple commands, looking through compound commands. */
 function build(tokens: Token[], out: Parsed) {
-  let words: Word[] = [];
+  const words: Word[] = [];
   let assignments: Word[] = [];
-  let nested: Parsed[] = [];
+  const nested: Parsed[] = [];
   const cases: Array<'pattern' | 'body'> = [];
   let skipUntil: string | undefined; // the word that ends a for/select/case header
   let inCondition = false; // [[ ... ]]
@@ -382,9 +402,10 @@ function build(tokens: Token[], out: Parsed) {
         continue;
       }
       flush(words, assignments, nested, out);
-      words = [];
+      // Reused: flush copies what it keeps of the words (a command keeps its assignments).
+      words.length = 0;
+      nested.length = 0;
       assignments = [];
-      nested = [];
       if (t.op === '|' || t.op === '|&') out.pipes.push({ start: t.start, end: t.end });
       else if (t.op.startsWith(';;') || t.op === ';&') {
         if (cases.length) cases[cases.length - 1] = 'pattern';

@@ -49,6 +49,7 @@ const secretValues: Rule = {
   severity: 'error',
   message: 'A secret is baked into the image',
   url: docs('BR002'),
+  keywords: ['ARG', 'ENV'],
   rationale: 'ARG and ENV values are stored in the image metadata and history, readable by anyone who can pull it. Pass secrets with RUN --mount=type=secret instead.',
   check(ctx) {
     for (const kw of ['ARG', 'ENV']) {
@@ -72,6 +73,7 @@ const copyBeforeInstall: Rule = {
   severity: 'info',
   message: 'The whole build context is copied before dependencies are installed: every source change re-runs the install. Copy the manifest/lockfile first, install, then copy the rest.',
   url: docs('BR003'),
+  keywords: ['COPY', 'ADD'],
   rationale: 'Layer caching is keyed on the files a COPY brings in. Copying only package.json/lockfiles before the install keeps the slow install layer cached across source edits.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
@@ -96,6 +98,7 @@ const remoteAddWithoutChecksum: Rule = {
   severity: 'warning',
   message: 'ADD of a remote URL without --checksum: the download is not verified and its content can change under the same URL.',
   url: docs('BR004'),
+  keywords: ['ADD'],
   rationale: 'ADD fetches remote files at build time. Without --checksum=sha256:… a compromised or changed server silently changes your image.',
   check(ctx) {
     for (const { instruction: ins } of ctx.instructions('ADD', { onbuild: true })) {
@@ -115,6 +118,7 @@ const npmCache: Rule = {
   severity: 'info',
   message: 'npm install/ci leaves its cache in the layer: add `&& npm cache clean --force` in the same RUN, or use a cache mount.',
   url: docs('BR005'),
+  keywords: ['RUN'],
   rationale: "npm keeps a copy of every downloaded package in ~/.npm. Removed in a later RUN it still ships in the earlier layer; clean it in the same RUN or mount it with RUN --mount=type=cache,target=/root/.npm. (apt, apk, pip, yum, dnf and zypper caches are covered by hadolint's DL3009/DL3019/DL3042/DL3032/DL3040/DL3036.)",
   check(ctx: RuleContext) {
     for (const { instruction: ins } of ctx.instructions('RUN', { onbuild: true })) {

@@ -142,6 +142,7 @@ const legacyKeyValueFormat: Rule = {
   severity: 'warning',
   message: 'Legacy key/value format with whitespace separator should not be used',
   url: buildkitUrl('LegacyKeyValueFormat'),
+  keywords: ['ENV', 'LABEL'],
   rationale:
     '`ENV key value` takes the whole rest of the line as one value, so it cannot set several variables and reads differently from `key=value`; the form is deprecated. (`ARG a b` is not legacy: it declares two build arguments.)',
   check(ctx) {

@@ -44,26 +44,30 @@ function listWords(ins: Instruction): Array<{ text: string; offset: number }> {
 const COPY_FLAGS = ['chown', 'chmod'];
 const ADD_FLAGS = ['chown', 'chmod', 'checksum'];
 
-/** What BuildKit runs through variable expansion for an instruction (shell-form commands are left to the shell). */
+/**
+ * What BuildKit runs through variable expansion for an instruction (shell-form
+ * commands are left to the shell), where it has a `$`: text without one refers
+ * to no variable.
+ */
 function expandables(ins: Instruction, lines: string[]): Expandable[] {
   const out: Expandable[] = [];
   switch (ins.keyword) {
     case 'ENV':
     case 'LABEL':
       for (const { key, value } of keyValuePairs(ins).pairs) {
-        out.push({ text: key.text, at: inArgs(ins, key.offset), quotes: true });
-        out.push({ text: value.text, at: inArgs(ins, value.offset), quotes: true });
+        addArg(out, ins, key.text, key.offset);
+        addArg(out, ins, value.text, value.offset);
       }
       break;
     case 'ARG':
-      for (const { value } of argPairs(ins)) if (value) out.push({ text: value.text, at: inArgs(ins, value.offset), quotes: true });
+      for (const { value } of argPairs(ins)) if (value) addArg(out, ins, value.text, value.offset);
       break;
     case 'COPY':
     case 'ADD': {
       const names = ins.keyword === 'ADD' ? ADD_FLAGS : COPY_FLAGS;
-      for (const f of ins.flags) if (names.includes(f.name) && f.value !== undefined) out.push({ text: f.value, at: flagValueAt(lines, f), quotes: true });
-      for (const w of listWords(ins)) if (!w.text.startsWith('<<')) out.push({ text: w.text, at: inArgs(ins, w.offset), quotes: true });
-      for (const h of ins.heredocs) if (!h.quoted) out.push(heredocExpandable(h, lines));
+      for (const f of ins.flags) if (names.includes(f.name) && f.value?.includes('$')) out.push({ text: f.value, at: flagValueAt(lines, f), quotes: true });
+      for (const w of listWords(ins)) if (!w.text.startsWith('<<')) addArg(out, ins, w.text, w.offset);
+      for (const h of ins.heredocs) if (!h.quoted && h.body.includes('$')) out.push(heredocExpandable(h, lines));
       break;
     }
     case 'RUN':
@@ -73,7 +77,7 @@ function expandables(ins: Instruction, lines: string[]): Expandable[] {
         let pos = 0;
         for (const field of f.value.split(',')) {
           const start = pos + field.indexOf('=') + 1;
-          if (start > pos) out.push({ text: field.slice(start - pos), at: (o) => at(start + o), quotes: true });
+          if (start > pos) add(out, { text: field.slice(start - pos), at: (o) => at(start + o), quotes: true });
           pos += field.length + 1;
         }
       }
@@ -81,15 +85,24 @@ function expandables(ins: Instruction, lines: string[]): Expandable[] {
     case 'WORKDIR':
     case 'USER':
     case 'STOPSIGNAL':
-      if (ins.rest.trim()) out.push({ text: ins.rest.trim(), at: inArgs(ins, ins.restOffset + ins.rest.search(/\S/)), quotes: true });
+      if (ins.rest.trim()) addArg(out, ins, ins.rest.trim(), ins.restOffset + ins.rest.search(/\S/));
       break;
     case 'VOLUME':
-      for (const w of listWords(ins)) out.push({ text: w.text, at: inArgs(ins, w.offset), quotes: true });
+      for (const w of listWords(ins)) addArg(out, ins, w.text, w.offset);
       break;
   }
   return out;
 }
 
+/** A piece of the instruction's arguments at `offset`, when it holds a `$`. */
+function addArg(out: Expandable[], ins: Instruction, text: string, offset: number): void {
+  if (text.includes('$')) out.push({ text, at: inArgs(ins, offset), quotes: true });
+}
+
+/** A piece, when it holds a `$`. */
+function add(out: Expandable[], e: Expandable): void {
+  if (e.text.includes('$')) out.push(e);
+}
 /** A COPY/ADD heredoc body: expanded without quote removal. */
 function heredocExpandable(h: Heredoc, lines: string[]): Expandable {
   const first = h.range.start.line;
@@ -126,13 +139,12 @@ export const undefinedVar: Rule = {
     const escape = ctx.model.parsed.escape;
     walkStages(ctx.model, (ins, _stage, scope) => {
       if (scope.windows || !mentionsVariable(ins)) return;
-      const seen = new Set<string>();
+      let seen: Set<string> | undefined; // names reported for this instruction
       const resolve = lookup(scope);
       for (const e of expandables(ins, ctx.model.parsed.lines)) {
-        if (!e.text.includes('$')) continue; // no reference to find
         for (const ref of expandWord(e.text, resolve, { escape: e.quotes ? escape : '\\', quotes: e.quotes }).refs) {
-          if (ref.set || NON_ENV_ARGS.has(ref.name) || seen.has(ref.name)) continue;
-          seen.add(ref.name);
+          if (ref.set || NON_ENV_ARGS.has(ref.name) || seen?.has(ref.name)) continue;
+          (seen ??= new Set()).add(ref.name);
           const hint = suggest(ref.name, scope.env.keys());
           ctx.report(refRange(e, ref), `Usage of undefined variable '$${ref.name}'${hint ? ` (did you mean $${hint}?)` : ''}`);
         }
@@ -218,6 +230,7 @@ export const workdirRelativePath: Rule = {
   severity: 'warning',
   message: 'Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes',
   url: buildkitUrl('WorkdirRelativePath'),
+  keywords: ['WORKDIR'],
   rationale:
     "A relative WORKDIR lands inside whatever working directory the base image set, which can change upstream. Only the first WORKDIR of a stage (or of the stage it builds on) is checked: once it is absolute, later relative ones are anchored.",
   check(ctx) {
@@ -254,6 +267,7 @@ function exposeRule(code: string, message: string, rationale: string, check: (ct
     message,
     url: buildkitUrl(code),
     rationale,
+    keywords: ['EXPOSE'],
     check(ctx) {
       walkStages(ctx.model, (ins, _stage, scope) => {
         if (ins.keyword !== 'EXPOSE') return;

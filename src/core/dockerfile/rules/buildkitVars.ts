@@ -1,4 +1,4 @@
-import { memoize } from '../memo';
+import { memoize, memoizeInstruction } from '../memo';
 import { wordsOf } from '../model';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction } from '../types';
@@ -37,7 +37,10 @@ const SPECIAL = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
  * are removed (instruction arguments); without, quotes are text (heredoc bodies).
  */
 export function expandWord(text: string, resolve: Resolver, opts: { escape?: string; quotes?: boolean } = {}): Expansion {
-  const e = new Expander(text, resolve, opts.escape ?? '\\', opts.quotes ?? true);
+  const escape = opts.escape ?? '\\';
+  const quotes = opts.quotes ?? true;
+  if (isPlain(text, escape, quotes)) return { value: text, refs: [] }; // nothing to expand or remove
+  const e = new Expander(text, resolve, escape, quotes);
   let value = '';
   let broken = false;
   try {
@@ -46,6 +49,15 @@ export function expandWord(text: string, resolve: Resolver, opts: { escape?: str
     broken = true;
   }
   return { value: e.unknown || broken ? undefined : value, refs: e.refs };
+}
+
+/** Text without `$`, the escape character and (when they count) quotes expands to itself. */
+function isPlain(text: string, escape: string, quotes: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' || c === escape || (quotes && (c === '"' || c === "'"))) return false;
+  }
+  return true;
 }
 
 /** Name characters after `$`: letters, digits and `_` (Unicode letters and digits too, as BuildKit reads them). */
@@ -315,7 +327,7 @@ export interface Text {
 }
 
 /** `ARG a=1 b` → key/value pairs with the value's raw text and position (memoized). */
-export const argPairs: (ins: Instruction) => ReadonlyArray<{ key: string; value?: Text }> = memoize((ins: Instruction) =>
+export const argPairs: (ins: Instruction) => ReadonlyArray<{ key: string; value?: Text }> = memoizeInstruction((ins: Instruction) =>
   wordsOf(ins).map((w) => {
     const eq = w.text.indexOf('=');
     if (eq < 0) return { key: w.text };
@@ -343,7 +355,7 @@ export interface KeyValuePairs {
 }
 
 /** ENV/LABEL pairs as BuildKit reads them: `k=v ...`, or the legacy `k v` (the rest of the line is the value). Memoized. */
-export const keyValuePairs: (ins: Instruction) => KeyValuePairs = memoize(readKeyValuePairs);
+export const keyValuePairs: (ins: Instruction) => KeyValuePairs = memoizeInstruction(readKeyValuePairs);
 
 function readKeyValuePairs(ins: Instruction): KeyValuePairs {
   const words = wordsOf(ins);
@@ -385,15 +397,25 @@ interface StageReplay {
   scopes: Scope[];
 }
 
+/** The scope of a stage built FROM an image (shared by the stages built FROM the same one). */
+function initialScope(stage: Stage, fromImage: Map<string, Scope>): Scope {
+  const windows = isWindowsImage(stage.resolvedImage ?? stage.image);
+  const key = `${windows}|${stage.resolvedImage === undefined ? '' : '=' + stage.resolvedImage}`;
+  let scope = fromImage.get(key);
+  if (!scope) fromImage.set(key, (scope = { env: imageEnv(stage.resolvedImage), declared: new Set(), workdirSet: false, windows }));
+  return scope;
+}
+
 const replay = memoize((model: DockerfileModel): StageReplay[] => {
   const globals = globalScope(model);
   const finals = new Map<Stage, Scope>();
+  // Scopes are never changed once made (see below), so stages built FROM the
+  // same image start from one scope, and a stage built FROM another starts from
+  // that one's last.
+  const fromImage = new Map<string, Scope>();
   const out: StageReplay[] = [];
   for (const stage of model.stages) {
-    const parent = stage.parent && finals.get(stage.parent);
-    let scope: Scope = parent
-      ? { env: new Map(parent.env), declared: new Set(parent.declared), workdirSet: parent.workdirSet, windows: parent.windows }
-      : { env: imageEnv(stage.resolvedImage), declared: new Set(), workdirSet: false, windows: isWindowsImage(stage.resolvedImage ?? stage.image) };
+    let scope: Scope = (stage.parent && finals.get(stage.parent)) || initialScope(stage, fromImage);
     const scopes: Scope[] = new Array(stage.instructions.length);
     stage.instructions.forEach((ins, k) => {
       scopes[k] = scope;

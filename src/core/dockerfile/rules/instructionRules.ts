@@ -14,6 +14,7 @@ const dl3000: Rule = {
   severity: 'error',
   message: 'Use absolute WORKDIR.',
   url: hadolintUrl('DL3000'),
+  keywords: ['WORKDIR'],
   rationale: 'A relative WORKDIR depends on the directory the base image left behind, which can change without notice.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'WORKDIR')) {
@@ -29,6 +30,7 @@ const dl3002: Rule = {
   severity: 'warning',
   message: 'Last USER should not be root.',
   url: hadolintUrl('DL3002'),
+  keywords: ['USER'],
   rationale: 'A container that runs as root gives an attacker who escapes the process full control of the container. Only the images the build produces matter: stages used as a base or by COPY --from may stay root.',
   check(ctx) {
     const users = instructionsOf(ctx.model, 'USER');
@@ -95,6 +97,7 @@ const dl3010: Rule = {
   severity: 'info',
   message: 'Use ADD for extracting archives into an image',
   url: hadolintUrl('DL3010'),
+  keywords: ['COPY'],
   rationale: 'COPY of an archive followed by extracting it in RUN keeps the archive in a layer; ADD extracts local archives in one step.',
   check(ctx) {
     if (!instructionsOf(ctx.model, 'COPY').length) return; // archives come from COPY
@@ -128,6 +131,7 @@ const dl3011: Rule = {
   severity: 'error',
   message: 'Valid UNIX ports range from 0 to 65535',
   url: hadolintUrl('DL3011'),
+  keywords: ['EXPOSE'],
   rationale: 'A port outside 0–65535 cannot be exposed; the number is a typo.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'EXPOSE')) {
@@ -148,6 +152,7 @@ function singleInstructionRule(code: string, keyword: string, severity: Rule['se
     severity,
     message,
     url: hadolintUrl(code),
+    keywords: [keyword],
     rationale: `Only the last ${keyword} of a stage takes effect; the earlier ones are dead code that misleads readers.`,
     check(ctx) {
       // Flagged at the repeats, where hadolint reports (so existing `# hadolint
@@ -177,6 +182,7 @@ const dl3020: Rule = {
   severity: 'error',
   message: 'Use COPY instead of ADD for files and folders',
   url: hadolintUrl('DL3020'),
+  keywords: ['ADD'],
   rationale: 'ADD also fetches URLs and unpacks archives; for plain files COPY says what it does and has no surprises.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'ADD')) {
@@ -196,6 +202,7 @@ const dl3021: Rule = {
   severity: 'error',
   message: 'COPY with more than 2 arguments requires the last argument to end with /',
   url: hadolintUrl('DL3021'),
+  keywords: ['COPY'],
   rationale: 'Several sources are copied into a directory; without the trailing slash the destination is ambiguous and the build fails.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'COPY')) {
@@ -218,6 +225,7 @@ const dl3022: Rule = {
   severity: 'warning',
   message: 'COPY --from should reference a previously defined FROM alias',
   url: hadolintUrl('DL3022'),
+  keywords: ['COPY'],
   rationale: 'A --from that names no earlier stage is pulled as an image instead, which is rarely what was meant.',
   check(ctx) {
     for (const { instruction: ins, stage } of instructionsOf(ctx.model, 'COPY')) {
@@ -236,6 +244,7 @@ const dl3023: Rule = {
   severity: 'error',
   message: '`COPY --from` cannot reference its own `FROM` alias',
   url: hadolintUrl('DL3023'),
+  keywords: ['COPY'],
   rationale: 'A stage cannot copy from itself; the build fails with a circular reference.',
   check(ctx) {
     for (const { instruction: ins, stage } of instructionsOf(ctx.model, 'COPY')) {

@@ -51,6 +51,7 @@ export const dl3025: Rule = {
   severity: 'warning',
   message: 'Use arguments JSON notation for CMD and ENTRYPOINT arguments',
   url: hadolintUrl('DL3025'),
+  keywords: ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'],
   rationale:
     'In shell form the command runs under `/bin/sh -c`, which becomes PID 1 and does not forward signals: `docker stop` waits and then kills the process. Skipped once a SHELL instruction chose the shell (BuildKit does the same).',
   check(ctx) {
@@ -109,6 +110,7 @@ const dl3043: Rule = {
   severity: 'error',
   message: '`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction.',
   url: hadolintUrl('DL3043'),
+  keywords: ['ONBUILD'],
   rationale: 'Builders reject these as ONBUILD triggers: chaining ONBUILD, or starting a stage or setting a maintainer from a trigger.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'ONBUILD')) {
@@ -126,6 +128,7 @@ const dl3044: Rule = {
   severity: 'error',
   message: 'Do not refer to an environment variable within the same `ENV` statement where it is defined.',
   url: hadolintUrl('DL3044'),
+  keywords: ['ENV'],
   rationale: 'Variables in an ENV are expanded with the values from before the instruction, so a reference to a key defined in the same ENV gets the old (often empty) value.',
   check(ctx) {
     if (!instructionsOf(ctx.model, 'ENV').length) return;
@@ -163,6 +166,7 @@ const dl3045: Rule = {
   severity: 'warning',
   message: '`COPY` to a relative destination without `WORKDIR` set.',
   url: hadolintUrl('DL3045'),
+  keywords: ['COPY'],
   rationale: 'A relative destination lands in whatever directory the base image set, which can change between image versions. A WORKDIR set only in the base image cannot be seen here.',
   check(ctx) {
     if (!instructionsOf(ctx.model, 'COPY').length) return;
@@ -249,6 +253,7 @@ const dl3066: Rule = {
   severity: 'info',
   message: 'Non-numeric user-id may not be resolvable by host system',
   url: hadolintUrl('DL3066'),
+  keywords: ['USER'],
   rationale: 'A user name is resolved through the image’s /etc/passwd; tools outside the container (and Kubernetes runAsNonRoot) only understand numeric IDs.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'USER')) {
@@ -265,6 +270,7 @@ const dl3067: Rule = {
   severity: 'warning',
   message: 'Do not copy an entire filesystem from another stage',
   url: hadolintUrl('DL3067'),
+  keywords: ['COPY'],
   rationale: 'Copying `/` to `/` duplicates the whole other image, including files that should not ship.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'COPY')) {
@@ -281,6 +287,7 @@ const dl4000: Rule = {
   severity: 'error',
   message: 'MAINTAINER is deprecated',
   url: hadolintUrl('DL4000'),
+  keywords: ['MAINTAINER'],
   rationale: 'MAINTAINER is deprecated; the `org.opencontainers.image.authors` label carries the same information where tools look for it.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'MAINTAINER')) {

@@ -44,6 +44,7 @@ export const dl3064: Rule = {
   severity: 'warning',
   message: 'Potentially sensitive data should not be used in the `ARG` or `ENV` commands',
   url: hadolintUrl('DL3064'),
+  keywords: ['ARG', 'ENV'],
   rationale: 'ARG and ENV values stay in the image history and metadata, readable by anyone who can pull the image. Pass secrets with RUN --mount=type=secret instead.',
   check(ctx) {
     for (const { instruction } of walk(ctx.model)) {

@@ -1,4 +1,4 @@
-import { memoize } from '../memo';
+import { memoize, memoizeInstruction } from '../memo';
 import { rangeIn, wordsOf } from '../model';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction, Range } from '../types';
@@ -117,7 +117,7 @@ class RestWord implements WordAt {
 }
 
 /** Words of the instruction's arguments after its flags, with ranges. */
-export const restWords: (ins: Instruction) => readonly WordAt[] = memoize((ins: Instruction) => wordsOf(ins).map((w) => new RestWord(ins, ins.restOffset + w.start, w.text)));
+export const restWords: (ins: Instruction) => readonly WordAt[] = memoizeInstruction((ins: Instruction) => wordsOf(ins).map((w) => new RestWord(ins, ins.restOffset + w.start, w.text)));
 
 /** Removes shell-style quoting from one word: "a b" → a b, 'x' → x, a\ b → a b. */
 export function unquoteWord(word: string): string {
@@ -192,7 +192,7 @@ class KeyValue implements Pair {
  * The key/value pairs of ENV, LABEL or ARG. `ENV key value` and `LABEL key value`
  * (the legacy form: one pair, the value is the rest of the line) are understood too.
  */
-export const pairsOf: (ins: Instruction) => readonly Pair[] = memoize(readPairs);
+export const pairsOf: (ins: Instruction) => readonly Pair[] = memoizeInstruction(readPairs);
 
 function readPairs(ins: Instruction): Pair[] {
   const words = wordsOf(ins);

@@ -24,6 +24,7 @@ const dl3048: Rule = {
   severity: 'style',
   message: 'Invalid label key.',
   url: hadolintUrl('DL3048'),
+  keywords: ['LABEL'],
   rationale: 'Docker recommends reverse-DNS label keys of lowercase letters, digits, dots and dashes, and reserves the com.docker.*, io.docker.* and org.dockerproject.* namespaces.',
   check(ctx) {
     for (const { instruction: ins } of instructionsOf(ctx.model, 'LABEL')) {
@@ -72,6 +73,7 @@ const dl3050: Rule = {
   severity: 'info',
   message: 'Superfluous label(s) present.',
   url: hadolintUrl('DL3050'),
+  keywords: ['LABEL'],
   rationale: 'With strict labels, only the labels the schema names may be set.',
   check(ctx) {
     if (!ctx.config.strictLabels) return;
@@ -97,6 +99,7 @@ function schemaRule(code: string, severity: Rule['severity'], types: LabelType[]
     message: `Label ${problem}`,
     url: hadolintUrl(code),
     rationale,
+    keywords: ['LABEL'],
     check(ctx) {
       const schema = ctx.config.labelSchema;
       if (isEmpty(schema)) return; // no label has a type

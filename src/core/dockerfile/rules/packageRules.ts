@@ -10,6 +10,7 @@ import { packageRules2 } from './packageRules2';
 // finding sits on the first unpinned package or on the command that lacks a
 // switch, with a quick fix where the missing switch can simply be added.
 
+const APT_GET = ['apt-get'];
 const APT_TAKES_VALUE = ['-t', '--target-release', '-o', '--option', '-c', '--config-file'];
 
 const dl3008: Rule = {
@@ -17,9 +18,10 @@ const dl3008: Rule = {
   severity: 'warning',
   message: 'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`',
   url: hadolintUrl('DL3008'),
+  commands: APT_GET,
   rationale: 'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
   check(ctx) {
-    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
       if (cmd.name !== 'apt-get' || !hasArg(cmd, 'install')) return;
       // A version (`=`), a release or local path (`/`) or a .deb file all fix what gets installed.
       const packages = positionals(cmd, APT_TAKES_VALUE).filter((w) => w.value !== 'install');
@@ -35,6 +37,7 @@ const dl3009: Rule = {
   severity: 'info',
   message: 'Delete the apt-get lists after installing something',
   url: hadolintUrl('DL3009'),
+  commands: APT_FAMILY,
   rationale: 'The package lists fetched by `apt-get update` stay in the layer and only add size. Removing them in the same RUN (or keeping them in a cache mount) keeps the image small. Stages that never reach an image are not judged.',
   check(ctx) {
     const streams = runStreams(ctx.model);
@@ -66,9 +69,10 @@ const dl3014: Rule = {
   severity: 'warning',
   message: 'Use the `-y` switch to avoid manual input `apt-get -y install <package>`',
   url: hadolintUrl('DL3014'),
+  commands: APT_GET,
   rationale: 'A build has no one to answer the confirmation prompt; without `-y` apt-get aborts the install.',
   check(ctx) {
-    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
       const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
       if (!install || hasFlag(cmd, '-y', '--yes', '--assume-yes') || quietLevel(cmd) >= 2) return;
       ctx.report(site.range(commandSpan(cmd, install)), undefined, insertFix(site, install.end, ' -y', 'Add -y'));
@@ -81,9 +85,10 @@ const dl3015: Rule = {
   severity: 'info',
   message: 'Avoid additional packages by specifying `--no-install-recommends`',
   url: hadolintUrl('DL3015'),
+  commands: APT_GET,
   rationale: 'Recommended packages are installed by default and often pull in much more than the image needs.',
   check(ctx) {
-    eachCommand(ctx, true, ['apt-get'], (cmd, site) => {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
       const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
       if (!install || hasFlag(cmd, '--no-install-recommends')) return;
       if (cmd.args.some((a) => /APT::Install-Recommends=(false|0|no)\b/i.test(a.value))) return;
@@ -124,6 +129,7 @@ const dl3013: Rule = {
   severity: 'warning',
   message: 'Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`',
   url: hadolintUrl('DL3013'),
+  commands: mayBePip,
   rationale: 'Unpinned Python packages resolve to the newest release at build time, so the same Dockerfile can produce different images.',
   check(ctx) {
     eachCommand(ctx, true, mayBePip, (cmd, site) => {
@@ -155,6 +161,7 @@ const dl3016: Rule = {
   severity: 'warning',
   message: 'Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`',
   url: hadolintUrl('DL3016'),
+  commands: ['npm'],
   rationale: 'A package named without a version installs the newest release at build time. `npm install` without packages follows package.json and its lock file, so it is fine.',
   check(ctx) {
     eachCommand(ctx, true, ['npm'], (cmd, site) => {
@@ -167,6 +174,7 @@ const dl3016: Rule = {
   },
 };
 
+const APK = ['apk'];
 const APK_TAKES_VALUE = ['-t', '--virtual', '--repository', '-X', '--repositories-file', '-p', '--root', '--arch', '--cache-dir', '--keys-dir'];
 
 const dl3018: Rule = {
@@ -174,9 +182,10 @@ const dl3018: Rule = {
   severity: 'warning',
   message: 'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`',
   url: hadolintUrl('DL3018'),
+  commands: APK,
   rationale: 'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
   check(ctx) {
-    eachCommand(ctx, true, ['apk'], (cmd, site) => {
+    eachCommand(ctx, true, APK, (cmd, site) => {
       if (cmd.name !== 'apk' || !hasArg(cmd, 'add')) return;
       const packages = positionals(cmd, APK_TAKES_VALUE).filter((w) => w.value !== 'add');
       // `=`, `~`, `<`, `>` constrain the version; a local .apk file is fixed.
@@ -190,9 +199,10 @@ const dl3019: Rule = {
   severity: 'info',
   message: 'Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages',
   url: hadolintUrl('DL3019'),
+  commands: APK,
   rationale: 'Without `--no-cache` apk keeps its index and package cache in the layer.',
   check(ctx) {
-    eachCommand(ctx, true, ['apk'], (cmd, site) => {
+    eachCommand(ctx, true, APK, (cmd, site) => {
       const add = cmd.name === 'apk' ? findArg(cmd, 'add') : undefined;
       if (!add || hasFlag(cmd, '--no-cache') || cacheMounted(site, '/var/cache/apk')) return;
       ctx.report(site.range(commandSpan(cmd, add)), undefined, insertFix(site, add.end, ' --no-cache', 'Add --no-cache'));
@@ -208,6 +218,7 @@ const dl3027: Rule = {
   severity: 'warning',
   message: 'Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead',
   url: hadolintUrl('DL3027'),
+  commands: ['apt'],
   rationale: 'apt is designed for interactive use and warns that its command-line interface is not stable; apt-get and apt-cache are meant for scripts.',
   check(ctx) {
     eachCommand(ctx, true, ['apt'], (cmd, site) => {
@@ -237,6 +248,7 @@ const dl3028: Rule = {
   severity: 'warning',
   message: 'Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`',
   url: hadolintUrl('DL3028'),
+  commands: ['gem'],
   rationale: 'A gem named without a version installs the newest release at build time.',
   check(ctx) {
     eachCommand(ctx, true, ['gem'], (cmd, site) => {
@@ -267,6 +279,7 @@ const dl3042: Rule = {
   severity: 'warning',
   message: 'Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`',
   url: hadolintUrl('DL3042'),
+  commands: mayBePip,
   rationale: "pip keeps downloaded wheels in its cache directory, which then stays in the layer for nothing. pipx and pipenv manage their own environments and are left alone.",
   check(ctx) {
     eachCommand(ctx, true, mayBePip, (cmd, site, index) => {

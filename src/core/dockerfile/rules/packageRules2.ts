@@ -9,6 +9,7 @@ import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '
 const YUM_TAKES_VALUE = ['--enablerepo', '--disablerepo', '--setopt', '--releasever', '--installroot', '--repo', '--repoid', '-c', '--config', '-x', '--exclude', '-d', '--debuglevel', '-e', '--errorlevel', '--downloaddir', '--destdir', '--forcearch'];
 const ZYPPER_TAKES_VALUE = ['-t', '--type', '-r', '--repo', '--from'];
 const DNF_NAMES = new Set(['dnf', 'microdnf']);
+const ZYPPER = ['zypper'];
 
 /** The first of these sub-command words the command has. */
 const verb = (cmd: Command, verbs: readonly string[]) => findArg(cmd, ...verbs);
@@ -21,6 +22,7 @@ function yesRule(code: string, message: string, names: ReadonlySet<string>, verb
     message,
     url: hadolintUrl(code),
     rationale,
+    commands: names,
     check(ctx) {
       eachCommand(ctx, true, names, (cmd, site) => {
         const v = names.has(cmd.name) ? verb(cmd, verbs) : undefined;
@@ -39,6 +41,7 @@ function cleanRule(code: string, message: string, tools: Names, isInstall: (c: C
     message,
     url: hadolintUrl(code),
     rationale,
+    commands: tools,
     check(ctx) {
       for (const site of runSitesRunning(ctx, true, tools)) {
         if (cacheMounted(site, ...cacheDirs)) continue;
@@ -70,6 +73,7 @@ function rpmPinning(code: string, message: string, names: ReadonlySet<string>, r
     message,
     url: hadolintUrl(code),
     rationale,
+    commands: names,
     check(ctx) {
       eachCommand(ctx, true, names, (cmd, site) => {
         if (!names.has(cmd.name) || !hasArg(cmd, 'install') || hasArg(cmd, 'group', 'groupinstall')) return;
@@ -110,9 +114,10 @@ const dl3035: Rule = {
   severity: 'warning',
   message: 'Do not use `zypper dist-upgrade`.',
   url: hadolintUrl('DL3035'),
+  commands: ZYPPER,
   rationale: 'A distribution upgrade inside an image build replaces the base image’s packages wholesale; use a newer base image instead.',
   check(ctx) {
-    eachCommand(ctx, true, ['zypper'], (cmd, site) => {
+    eachCommand(ctx, true, ZYPPER, (cmd, site) => {
       const v = cmd.name === 'zypper' ? findArg(cmd, 'dist-upgrade', 'dup') : undefined;
       if (v) ctx.report(site.range(v));
     });
@@ -134,9 +139,10 @@ const dl3037: Rule = {
   severity: 'warning',
   message: 'Specify version with `zypper install -y <package>=<version>`.',
   url: hadolintUrl('DL3037'),
+  commands: ZYPPER,
   rationale: 'Unpinned packages install whatever the repository holds at build time.',
   check(ctx) {
-    eachCommand(ctx, true, ['zypper'], (cmd, site) => {
+    eachCommand(ctx, true, ZYPPER, (cmd, site) => {
       if (cmd.name !== 'zypper' || !hasArg(cmd, 'install', 'in')) return;
       const packages = positionals(cmd, ZYPPER_TAKES_VALUE).filter((w) => w.value !== 'install' && w.value !== 'in');
       reportUnpinned(ctx, site, packages, (p) => /[=<>]/.test(p) || p.endsWith('.rpm'));
@@ -165,6 +171,7 @@ const dl3060: Rule = {
   severity: 'info',
   message: '`yarn cache clean` missing after `yarn install` was run.',
   url: hadolintUrl('DL3060'),
+  commands: ['yarn'],
   rationale: 'yarn’s package cache stays in the layer unless cleaned in the same RUN (or kept in a cache mount). Stages that never reach an image are not judged.',
   check(ctx) {
     const streams = runStreams(ctx.model);
@@ -193,6 +200,7 @@ const dl3062: Rule = {
   severity: 'warning',
   message: 'Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`',
   url: hadolintUrl('DL3062'),
+  commands: ['go'],
   rationale: 'A module path without a version (or with @latest) resolves to whatever is newest at build time. Local paths build what is in the context.',
   check(ctx) {
     for (const site of runSitesRunning(ctx, true, ['go'])) {
