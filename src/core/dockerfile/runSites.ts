@@ -7,10 +7,11 @@
 // pass that only sees the triggers (no FROM, no plain instructions). The
 // `onbuild` stream reproduces that pass; the `main` stream is the build itself.
 
-import { splitWords, substitute, unquote, argDeclarations } from './model';
+import { argDeclarations, copyMap, splitWords, substitute, unquote } from './model';
 import type { DockerfileModel, RuleContext } from './rule';
+import { scriptSource, type Source } from './runSources';
 import { parseShell, type Command, type Script, type Span, type Word } from './shell';
-import type { Fix, Heredoc, Instruction, Position, Range } from './types';
+import type { Fix, Instruction, Position, Range } from './types';
 
 export interface Mount {
   /** bind (the default), cache, tmpfs, secret, ssh. */
@@ -80,7 +81,6 @@ export function runStreams(model: DockerfileModel): RunStreams {
 const DEFAULT_SHELL: ShellState = { nonPosix: false, pipefail: false };
 const NON_POSIX = new Set(['pwsh', 'powershell', 'cmd']);
 const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
-const POSIX_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
 
 function build(model: DockerfileModel): RunStreams {
   const main = mainStream(model);
@@ -113,7 +113,8 @@ function mainStream(model: DockerfileModel): Stream {
       const index = s?.index ?? stage.index + 1;
       stage = { index, signature: fromSignature(ins) };
       const parent = s?.parent?.index;
-      env = new Map(parent !== undefined ? endEnv.get(parent) : undefined);
+      const parentEnv = parent !== undefined ? endEnv.get(parent) : undefined;
+      env = parentEnv ? copyMap(parentEnv) : new Map();
       shell = (parent !== undefined ? endShell.get(parent) : undefined) ?? DEFAULT_SHELL;
     } else if (ins.keyword === 'ARG') declareArgs(ins, args, env);
     else if (ins.keyword === 'ENV') declareEnv(ins, env, args);
@@ -154,8 +155,8 @@ function onbuildStream(model: DockerfileModel): Stream {
 
 /** ARG values overridden by ENV ones (ARG names keep their place in the order). */
 function merged(args: Map<string, string>, env: Map<string, string>): Map<string, string> {
-  const out = new Map(args);
-  for (const [k, v] of env) out.set(k, v);
+  const out = copyMap(args);
+  env.forEach((v, k) => out.set(k, v));
   return out;
 }
 
@@ -256,132 +257,6 @@ class Site implements RunSite {
 
 function site(model: DockerfileModel, ins: Instruction, holder: Instruction, onbuild: boolean, stage: StageRef, vars: Map<string, string>, shell: ShellState): RunSite {
   return new Site(model, ins, holder, onbuild, stage, vars, shell);
-}
-
-interface Source {
-  text: string;
-  form: RunSite['form'];
-  foreign: boolean;
-  at(offset: number): Position;
-  range(start: number, end: number): Range;
-}
-
-const HEREDOC_MARKERS = /<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g;
-
-function scriptSource(model: DockerfileModel, ins: Instruction): Source {
-  if (ins.json) return new ExecSource(ins, ins.json);
-  if (ins.heredocs.length && ins.rest.replace(HEREDOC_MARKERS, '').trim() === '') return new HeredocSource(model, ins);
-  return new ShellSource(ins);
-}
-
-/** Shell form: the script is the instruction's `rest`. */
-class ShellSource implements Source {
-  readonly form = 'shell';
-  readonly foreign = false;
-  readonly text: string;
-
-  constructor(private readonly ins: Instruction) {
-    this.text = ins.rest;
-  }
-
-  at(o: number): Position {
-    return this.ins.argsPosition(this.ins.restOffset + o);
-  }
-
-  range(s: number, e: number): Range {
-    return { start: this.at(s), end: this.at(e) };
-  }
-}
-
-/** Exec form: hadolint reads the array's words joined by spaces as a script. */
-class ExecSource implements Source {
-  readonly form = 'exec';
-  readonly foreign = false;
-  readonly text: string;
-  // Where each element's characters sit in the JSON text, when it has no escapes.
-  private readonly pieces: Array<{ at: number; rest: number; length: number }> = [];
-  private readonly exact: boolean;
-
-  constructor(
-    private readonly ins: Instruction,
-    argv: string[],
-  ) {
-    this.text = argv.join(' ');
-    let cursor = 0;
-    let offset = 0;
-    let exact = true;
-    for (const a of argv) {
-      const quoted = JSON.stringify(a);
-      const k = ins.rest.indexOf(quoted, cursor);
-      if (k < 0 || quoted !== `"${a}"`) exact = false;
-      else {
-        this.pieces.push({ at: offset, rest: k + 1, length: a.length });
-        cursor = k + quoted.length;
-      }
-      offset += a.length + 1;
-    }
-    this.exact = exact;
-  }
-
-  at(o: number): Position {
-    const { ins, pieces } = this;
-    if (!this.exact) return ins.argsRange.start;
-    // The last piece starting at or before o.
-    let p = pieces[0];
-    for (let k = pieces.length - 1; k >= 0; k--) {
-      if (pieces[k].at <= o) {
-        p = pieces[k];
-        break;
-      }
-    }
-    return p ? ins.argsPosition(ins.restOffset + p.rest + Math.min(o - p.at, p.length)) : ins.argsRange.start;
-  }
-
-  range(s: number, e: number): Range {
-    return this.exact ? { start: this.at(s), end: this.at(e) } : this.ins.argsRange;
-  }
-}
-
-/** `RUN <<EOF`: the bodies are the script, joined by newlines. */
-class HeredocSource implements Source {
-  readonly form = 'heredoc';
-  readonly foreign: boolean;
-  readonly text: string;
-  private readonly starts: number[] = [];
-  private readonly docs: Heredoc[];
-  private readonly lines: string[];
-
-  constructor(model: DockerfileModel, ins: Instruction) {
-    this.docs = ins.heredocs;
-    this.lines = model.parsed.lines;
-    let text = '';
-    for (const d of this.docs) {
-      if (text) text += '\n';
-      this.starts.push(text.length);
-      text += d.body;
-    }
-    this.text = text;
-    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(this.docs[0].body);
-    let interpreter = shebang ? (shebang[1].split('/').pop() ?? '') : 'sh';
-    if (interpreter === 'env' && shebang?.[2]) interpreter = shebang[2];
-    this.foreign = !POSIX_INTERPRETERS.has(interpreter);
-  }
-
-  at(o: number): Position {
-    const { starts, text } = this;
-    let i = starts.length - 1;
-    while (i > 0 && starts[i] > o) i--;
-    const doc = this.docs[i];
-    const before = text.slice(starts[i], Math.max(starts[i], o)).split('\n');
-    const line = doc.range.start.line + before.length - 1;
-    const raw = this.lines[line] ?? '';
-    const stripped = doc.chomp ? raw.length - raw.replace(/^\t+/, '').length : 0;
-    return { line, column: stripped + before[before.length - 1].length };
-  }
-
-  range(s: number, e: number): Range {
-    return { start: this.at(s), end: this.at(e) };
-  }
 }
 
 // ---- Small helpers the RUN rules share ----

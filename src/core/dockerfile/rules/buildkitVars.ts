@@ -1,5 +1,8 @@
 import { memoize, memoizeInstruction } from '../memo';
-import { wordsOf } from '../model';
+import { copyMap, copySet, wordsOf } from '../model';
+import { imageEnv, isWindowsImage } from './baseImages';
+
+export { imageRepository, isWindowsImage } from './baseImages';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction } from '../types';
 
@@ -236,57 +239,6 @@ export const PREDEFINED_ARGS: ReadonlyMap<string, string> = new Map([
   ['TARGETSTAGE', ''],
 ]);
 
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-// ENV that widely used official images set. BuildKit reads the pulled image's
-// config; without it, a variable these images define would be reported as
-// undefined. Only names matter here: their values are treated as unknown.
-const JAVA = ['JAVA_HOME', 'JAVA_VERSION', 'LANG', 'LANGUAGE', 'LC_ALL'];
-const DOTNET = ['APP_UID', 'ASPNETCORE_HTTP_PORTS', 'ASPNETCORE_URLS', 'DOTNET_RUNNING_IN_CONTAINER', 'DOTNET_VERSION', 'ASPNET_VERSION', 'DOTNET_SDK_VERSION', 'DOTNET_GENERATE_ASPNET_CERTIFICATE', 'DOTNET_NOLOGO', 'DOTNET_USE_POLLING_FILE_WATCHER', 'NUGET_XMLDOC_MODE', 'POWERSHELL_DISTRIBUTION_CHANNEL'];
-const IMAGE_ENV: Record<string, string[]> = {
-  python: ['LANG', 'GPG_KEY', 'PYTHON_VERSION', 'PYTHON_SHA256', 'PYTHON_PIP_VERSION', 'PYTHON_SETUPTOOLS_VERSION', 'PYTHON_GET_PIP_URL', 'PYTHON_GET_PIP_SHA256'],
-  node: ['NODE_VERSION', 'YARN_VERSION'],
-  golang: ['GOLANG_VERSION', 'GOTOOLCHAIN', 'GOPATH'],
-  ruby: ['LANG', 'RUBY_MAJOR', 'RUBY_VERSION', 'RUBY_DOWNLOAD_URL', 'RUBY_DOWNLOAD_SHA256', 'GEM_HOME', 'BUNDLE_SILENCE_ROOT_WARNING', 'BUNDLE_APP_CONFIG'],
-  php: ['PHPIZE_DEPS', 'PHP_INI_DIR', 'APACHE_CONFDIR', 'APACHE_ENVVARS', 'PHP_CFLAGS', 'PHP_CPPFLAGS', 'PHP_LDFLAGS', 'GPG_KEYS', 'PHP_VERSION', 'PHP_URL', 'PHP_ASC_URL', 'PHP_SHA256'],
-  rust: ['RUSTUP_HOME', 'CARGO_HOME', 'RUST_VERSION'],
-  nginx: ['NGINX_VERSION', 'NJS_VERSION', 'NJS_RELEASE', 'PKG_RELEASE', 'DYNPKG_RELEASE'],
-  httpd: ['HTTPD_PREFIX', 'HTTPD_VERSION', 'HTTPD_SHA256', 'HTTPD_PATCHES'],
-  postgres: ['GOSU_VERSION', 'LANG', 'PG_MAJOR', 'PG_VERSION', 'PG_SHA256', 'PGDATA'],
-  mysql: ['GOSU_VERSION', 'MYSQL_MAJOR', 'MYSQL_VERSION', 'MYSQL_SHELL_VERSION'],
-  redis: ['REDIS_VERSION', 'REDIS_DOWNLOAD_URL', 'REDIS_DOWNLOAD_SHA'],
-  openjdk: JAVA,
-  'eclipse-temurin': JAVA,
-  amazoncorretto: ['LANG', 'JAVA_HOME'],
-  maven: [...JAVA, 'MAVEN_HOME', 'MAVEN_CONFIG'],
-  gradle: [...JAVA, 'GRADLE_HOME', 'GRADLE_VERSION'],
-  tomcat: [...JAVA, 'CATALINA_HOME', 'TOMCAT_NATIVE_LIBDIR', 'LD_LIBRARY_PATH', 'GPG_KEYS', 'TOMCAT_MAJOR', 'TOMCAT_VERSION', 'TOMCAT_SHA512'],
-  'mcr.microsoft.com/dotnet/sdk': DOTNET,
-  'mcr.microsoft.com/dotnet/aspnet': DOTNET,
-  'mcr.microsoft.com/dotnet/runtime': DOTNET,
-};
-
-/** `docker.io/library/python:3.12@sha256:…` → `python`. */
-export function imageRepository(image: string): string {
-  let name = image.replace(/@.*$/, '');
-  const slash = name.lastIndexOf('/');
-  const colon = name.lastIndexOf(':');
-  if (colon > slash) name = name.slice(0, colon);
-  return name.toLowerCase().replace(/^(index\.)?docker\.io\//, '').replace(/^library\//, '');
-}
-
-/** Variables a stage starts with when built FROM an image (not a stage). */
-function imageEnv(image: string | undefined): Map<string, string | null> {
-  const repo = image === undefined ? undefined : imageRepository(image);
-  // BuildKit always sets PATH (its default on scratch, the image's own otherwise).
-  const env = new Map<string, string | null>([['PATH', repo === 'scratch' ? DEFAULT_PATH : null]]);
-  for (const name of (repo && IMAGE_ENV[repo]) || []) env.set(name, null);
-  return env;
-}
-
-/** Windows images: variables are case-insensitive and PATH comes from the OS, so the checks stay out. */
-export const isWindowsImage = (image: string | undefined) => image !== undefined && /windows|nanoserver|servercore/i.test(image);
-
 export interface GlobalScope {
   /** Every ARG name declared before the first FROM, in order. */
   declared: string[];
@@ -421,7 +373,7 @@ const replay = memoize((model: DockerfileModel): StageReplay[] => {
       scopes[k] = scope;
       // Copy on write: the instructions so far keep the scope they were given.
       if (ins.keyword === 'ARG') {
-        scope = { ...scope, env: new Map(scope.env), declared: new Set(scope.declared) };
+        scope = { ...scope, env: copyMap(scope.env), declared: copySet(scope.declared) };
         for (const { key, value } of argPairs(ins)) {
           const v = argValue(model, globals, scope, key, value);
           if (v !== undefined) scope.env.set(key, v);
@@ -431,7 +383,7 @@ const replay = memoize((model: DockerfileModel): StageReplay[] => {
         const before = lookup(scope);
         const { pairs } = keyValuePairs(ins);
         const values = pairs.map((p) => [expandWord(p.key.text, before, { escape: model.parsed.escape }).value, expandWord(p.value.text, before, { escape: model.parsed.escape }).value ?? null] as const);
-        scope = { ...scope, env: new Map(scope.env) }; // ENV declares no ARG: the set is shared
+        scope = { ...scope, env: copyMap(scope.env) }; // ENV declares no ARG: the set is shared
         for (const [k, v] of values) if (k) scope.env.set(k, v);
       } else if (ins.keyword === 'WORKDIR' && !scope.workdirSet) {
         scope = { ...scope, workdirSet: true };

@@ -119,8 +119,11 @@ class RestWord implements WordAt {
 /** Words of the instruction's arguments after its flags, with ranges. */
 export const restWords: (ins: Instruction) => readonly WordAt[] = memoizeInstruction((ins: Instruction) => wordsOf(ins).map((w) => new RestWord(ins, ins.restOffset + w.start, w.text)));
 
+const QUOTING = /["'\\]/;
+
 /** Removes shell-style quoting from one word: "a b" → a b, 'x' → x, a\ b → a b. */
 export function unquoteWord(word: string): string {
+  if (!QUOTING.test(word)) return word; // nothing to remove (most words)
   let out = '';
   for (let i = 0; i < word.length; i++) {
     const c = word[i];
@@ -288,6 +291,7 @@ export function stageByRef(model: DockerfileModel, ref: string, beforeIndex: num
 /** `--from` of COPY and the `from=` of every RUN `--mount`, with the flag's range. */
 export function fromRefs(ins: Instruction): Array<{ ref: string; range: Range }> {
   const out: Array<{ ref: string; range: Range }> = [];
+  if (!ins.flags.length) return out;
   for (const f of ins.flags) {
     if (f.value === undefined) continue;
     if (ins.keyword === 'COPY' && f.name === 'from') out.push({ ref: f.value, range: f.range });

@@ -1,0 +1,134 @@
+// The grammar side of the RUN-script reader (shell.ts): tokens grouped into
+// simple commands, looking through compound commands.
+
+import type { Parsed, Token } from './shellLexer';
+import type { Command, Word } from './shell';
+
+// Words that open or close compound commands; the command proper starts after them.
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!', 'time']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+
+/** Groups tokens into simple commands, looking through compound commands. */
+export function build(tokens: Token[], out: Parsed) {
+  const words: Word[] = [];
+  let assignments: Word[] = [];
+  const nested: Parsed[] = [];
+  const cases: Array<'pattern' | 'body'> = [];
+  let skipUntil: string | undefined; // the word that ends a for/select/case header
+  let inCondition = false; // [[ ... ]]
+  let skipWords = 0; // the name after `function`
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'word' && t.inner) nested.push(t.inner);
+    if (skipUntil) {
+      if (t.kind === 'word' && t.word.raw === skipUntil) {
+        if (skipUntil === 'in') cases.push('pattern');
+        skipUntil = undefined;
+      }
+      continue;
+    }
+    if (inCondition) {
+      if (t.kind === 'word' && t.word.raw === ']]') inCondition = false;
+      continue;
+    }
+    // (Guarded: reading index -1 of an empty array is a slow property lookup.)
+    const inPattern = cases.length > 0 && cases[cases.length - 1] === 'pattern';
+    if (t.kind === 'op') {
+      if (inPattern) {
+        if (t.op === ')') cases[cases.length - 1] = 'body';
+        continue;
+      }
+      flush(words, assignments, nested, out);
+      // Reused: flush copies what it keeps of the words (a command keeps its assignments).
+      words.length = 0;
+      nested.length = 0;
+      assignments = [];
+      if (t.op === '|' || t.op === '|&') out.pipes.push({ start: t.start, end: t.end });
+      else if (t.op.startsWith(';;') || t.op === ';&') {
+        if (cases.length) cases[cases.length - 1] = 'pattern';
+      }
+      continue;
+    }
+    if (t.kind === 'redir') {
+      const target = tokens[i + 1];
+      if (target?.kind === 'word') {
+        if (target.inner) nested.push(target.inner);
+        i++;
+      }
+      continue;
+    }
+    const w = t.word;
+    if (inPattern) {
+      if (w.raw === 'esac') cases.pop();
+      continue;
+    }
+    if (skipWords > 0) {
+      skipWords--;
+      continue;
+    }
+    if (words.length === 0 && assignments.length === 0) {
+      if (w.raw === 'esac') {
+        cases.pop();
+        continue;
+      }
+      if (RESERVED.has(w.raw)) continue;
+      if (w.raw === 'for' || w.raw === 'select') {
+        skipUntil = 'do';
+        continue;
+      }
+      if (w.raw === 'case') {
+        skipUntil = 'in';
+        continue;
+      }
+      if (w.raw === '[[') {
+        inCondition = true;
+        continue;
+      }
+      if (w.raw === 'function') {
+        skipWords = 1;
+        continue;
+      }
+      const a = tokens[i + 1];
+      const b = tokens[i + 2];
+      if (a?.kind === 'op' && a.op === '(' && b?.kind === 'op' && b.op === ')') {
+        i += 2; // name() { ... }: a definition, not a call
+        continue;
+      }
+    }
+    if (words.length === 0 && ASSIGNMENT.test(w.raw)) assignments.push(w);
+    else words.push(w);
+  }
+  flush(words, assignments, nested, out);
+}
+
+/** Ends a simple command: it, then the commands of its substitutions. */
+function flush(words: Word[], assignments: Word[], nested: Parsed[], out: Parsed) {
+  const cmd = words.length ? makeCommand(words, assignments) : undefined;
+  if (cmd) out.commands.push(cmd);
+  for (const n of nested) {
+    out.commands.push(...n.commands);
+    out.pipes.push(...n.pipes);
+  }
+}
+
+function makeCommand(words: Word[], assignments: Word[]): Command | undefined {
+  let at = 0;
+  const first = words[0].value;
+  if ((first === 'command' || first === 'builtin' || first === 'busybox') && words[1] && !words[1].value.startsWith('-')) at = 1;
+  else if (first === 'exec') {
+    let j = 1;
+    while (words[j]?.value.startsWith('-')) j += words[j].value === '-a' ? 2 : 1;
+    if (words[j]) at = j;
+  }
+  const nameWord = words[at];
+  // Like ShellCheck, a command whose name is not a literal has no name to judge.
+  if (!words[0].literal || !nameWord.literal) return undefined;
+  return {
+    name: nameWord.value,
+    nameWord,
+    args: words.slice(at + 1),
+    assignments,
+    start: (assignments[0] ?? words[0]).start,
+    end: words[words.length - 1].end,
+  };
+}
