@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { JsonFinding } from '../../src/core/dockerfile/formats';
 
 // `berth lint` as users run it: the bundled dist/cli.js in a real process, on
 // real files. The rule set is still growing, so assertions lean on DL1000 (a
@@ -20,17 +21,6 @@ interface Run {
   stderr: string;
 }
 
-interface JsonFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  code: string;
-  aliases: string[];
-  severity: string;
-  message: string;
-}
 
 describe('berth lint (CLI process)', function () {
   let root: string;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { LabelType, LintConfig } from './rule';
 import type { Severity } from './types';
+import { levenshtein } from '../util/editDistance';
 
 // hadolint's configuration, read the way users already write it: a
 // .hadolint.yaml file and HADOLINT_* environment variables. Nothing here
@@ -262,16 +263,6 @@ const KNOWN_KEYS = ['ignored', 'override', 'trustedRegistries', 'label-schema', 
 /** Points at the intended key for the usual slips: case, `_` or nothing for `-`, a letter or two off. */
 function suggest(key: string): string {
   const norm = (k: string) => k.toLowerCase().replace(/[_-]/g, '');
-  const hit = KNOWN_KEYS.find((k) => editDistance(norm(k), norm(key)) <= 2);
+  const hit = KNOWN_KEYS.find((k) => levenshtein(norm(k), norm(key)) <= 2);
   return hit ? ` (did you mean "${hit}"?)` : ` (known keys: ${KNOWN_KEYS.join(', ')})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }

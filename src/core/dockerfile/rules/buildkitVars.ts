@@ -5,6 +5,8 @@ import { imageEnv, isWindowsImage } from './baseImages';
 export { imageRepository, isWindowsImage } from './baseImages';
 import type { DockerfileModel, Stage } from '../rule';
 import type { Instruction } from '../types';
+import { levenshtein } from '../../util/editDistance';
+
 
 // Variable expansion as BuildKit performs it for the checks that look at
 // variables (UndefinedVar, UndefinedArgInFrom, InvalidDefaultArgInFrom,
@@ -194,17 +196,6 @@ class Expander {
     if (stop !== undefined) throw new Error(`missing ${stop}`);
     return out;
   }
-}
-
-/** Edit distance with unit costs. */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** BuildKit's "did you mean": the closest option at distance 1 or 2 (case-sensitive), none on an exact match. */
