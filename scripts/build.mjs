@@ -29,14 +29,29 @@ const dockerodeApart = {
   },
 };
 
+// The schema validators (ajv with the compiled Compose schema; the Kubernetes
+// OpenAPI validators, megabytes of generated code) load on the first manifest
+// validation: each goes into a file of its own that the core requires lazily.
+const lazyModules = [
+  { filter: /[\\/]manifests[\\/]compose[\\/]schemaValidator(\.ts)?$|^\.\/schemaValidator$/, chunk: 'composeSchema.js', entry: 'src/core/manifests/compose/schemaValidator.ts' },
+  { filter: /[\\/]manifests[\\/]kubernetes[\\/]openapi(\.ts)?$|^\.\/openapi$/, chunk: 'kubernetesSchemas.js', entry: 'src/core/manifests/kubernetes/openapi.ts' },
+];
+const lazyApart = {
+  name: 'lazy-apart',
+  setup(build) {
+    for (const m of lazyModules) build.onResolve({ filter: m.filter }, () => ({ path: `./${m.chunk}`, external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', plugins: [dockerodeApart] },
+  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', plugins: [dockerodeApart, lazyApart] },
   { ...common, entryPoints: ['node_modules/dockerode/lib/docker.js'], outfile: 'dist/dockerode.js' },
+  ...lazyModules.map((m) => ({ ...common, entryPoints: [m.entry], outfile: `dist/${m.chunk}` })),
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    plugins: [dockerodeApart],
+    plugins: [dockerodeApart, lazyApart],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];

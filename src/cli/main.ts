@@ -5,6 +5,7 @@ import { formatEndpoint } from '../core/engine/endpoint';
 import { EngineError } from '../core/engine/errors';
 import { version } from '../../package.json';
 import { runLint } from './lint';
+import { runValidate } from './validate';
 
 // The `berth` command: the same core as the extension, for terminals and CI.
 // Exit status: 0 ok, 1 the engine (or a finding) failed, 2 usage error.
@@ -15,6 +16,7 @@ Commands:
   context ls [--json]             engines Berth can reach by Docker's rules, the current one marked
   context show [--json] [--ping]  the engine Berth would use and why (--ping: connect and report its version)
   lint [options] FILE... | -      lint Dockerfiles (hadolint rules and config; "berth lint --help" for options)
+  validate [options] FILE... | -  validate Compose files and Kubernetes manifests ("berth validate --help")
 
 Options:
   --engine NAME|ADDRESS           use this context or address (like the berth.engine setting)
@@ -23,6 +25,7 @@ Options:
 async function main(argv: string[]): Promise<number> {
   // lint has its own options (-h, -f, ...); hand it the rest before the engine options are taken out.
   if (argv[0] === 'lint') return runLint(argv.slice(1), lintIO());
+  if (argv[0] === 'validate') return runValidate(argv.slice(1), lintIO());
   const args = [...argv];
   const flag = (name: string) => {
     const i = args.indexOf(name);

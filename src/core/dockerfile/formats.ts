@@ -39,7 +39,10 @@ export interface JsonFinding {
   message: string;
 }
 
-export function formatFindings(results: FileResult[], format: OutputFormat, rules: readonly Rule[], opts: FormatOptions = {}): string {
+/** What SARIF needs to describe a code: Dockerfile rules and manifest codes both fit. */
+export type RuleDescriptor = Pick<Rule, 'code' | 'severity' | 'message' | 'url' | 'rationale'>;
+
+export function formatFindings(results: FileResult[], format: OutputFormat, rules: readonly RuleDescriptor[], opts: FormatOptions = {}): string {
   const linted = results.filter((r) => r.error === undefined);
   switch (format) {
     case 'json':
@@ -103,7 +106,7 @@ function pseudoRule(code: string): { short: string; full?: string; url?: string 
 }
 
 /** SARIF 2.1.0 as GitHub code scanning ingests it: relative URIs, 1-based regions, one descriptor per rule used. */
-function toSarif(results: FileResult[], rules: readonly Rule[], opts: FormatOptions) {
+function toSarif(results: FileResult[], rules: readonly RuleDescriptor[], opts: FormatOptions) {
   const cwd = opts.cwd ?? process.cwd();
   const byCode = new Map(rules.map((r) => [r.code, r]));
   const descriptors: object[] = [];

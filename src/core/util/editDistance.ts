@@ -10,3 +10,23 @@ export function levenshtein(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/**
+ * The candidate nearest to `word` when it is near enough to be a likely typo:
+ * at most a third of the word's length away (and at most 3 edits), ties going
+ * to the earlier candidate. Case differences count as one edit at most.
+ */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    if (c === word) return undefined;
+    const d = c.toLowerCase() === word.toLowerCase() ? 1 : levenshtein(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}

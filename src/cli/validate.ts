@@ -1,0 +1,136 @@
+// `berth validate`: Compose files and Kubernetes manifests checked by the same
+// core as the editor. Exit status: 0 no errors; 1 an error-level finding, or a
+// file that could not be validated at all; 2 usage error.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatFindings, type FileResult } from '../core/dockerfile/formats';
+import { MANIFEST_CODES } from '../core/manifests/codes';
+import { validateManifest, type ManifestKind } from '../core/manifests/validateManifest';
+import type { LintIO } from './lint';
+import { readTextInput } from './readInput';
+
+export const VALIDATE_USAGE = `Usage: berth validate [options] FILE... | -
+
+Validates Compose files (the compose specification, plus the checks compose makes
+when it loads a project) and Kubernetes manifests (the Kubernetes OpenAPI schema,
+Knative Services, and Berth's workload rules). "-" reads stdin.
+
+Options:
+  -k, --kind compose|kubernetes|auto   what the files are (default auto: by file name,
+                                       then by content)
+  -f, --format text|json|sarif         output format (default text)
+  -h, --help                           this text
+
+Exit status: 0 no errors, 1 an error was found or a file could not be validated,
+2 usage error.`;
+
+const KINDS = ['compose', 'kubernetes', 'auto'];
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+class UsageError extends Error {}
+
+interface Options {
+  kind: ManifestKind | 'auto';
+  format: (typeof FORMATS)[number];
+  files: string[];
+}
+
+export async function runValidate(argv: string[], io: LintIO): Promise<number> {
+  let opts: Options | 'help';
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    await io.stderr(`berth validate: ${err.message}\nRun "berth validate --help" for usage.\n`);
+    return 2;
+  }
+  if (opts === 'help') {
+    await io.stdout(VALIDATE_USAGE + '\n');
+    return 0;
+  }
+  const results: FileResult[] = [];
+  for (const file of opts.files) {
+    const text = await readTextInput(file, io, 'manifest');
+    const fail = async (error: string) => {
+      results.push({ file, findings: [], error });
+      await io.stderr(`berth: ${file}: ${error}\n`);
+    };
+    if (typeof text !== 'string') {
+      await fail(text.error);
+      continue;
+    }
+    const absolute = file === '-' ? undefined : path.resolve(io.cwd, file);
+    const r = validateManifest(text, {
+      kind: opts.kind === 'auto' ? undefined : opts.kind,
+      file: absolute,
+      files: { readText: readIfFile },
+      environment: io.env,
+    });
+    if (!r) {
+      await fail('is neither a Compose file nor a Kubernetes manifest that Berth can recognise (name it compose.yaml, or pass --kind)');
+      continue;
+    }
+    // Quick fixes are for the editor; the report formats carry positions and messages.
+    results.push({ file, findings: r.diagnostics.map(({ fixes: _fixes, ...d }) => ({ ...d, aliases: [] })) });
+  }
+  const output = formatFindings(results, opts.format, MANIFEST_CODES, { cwd: io.cwd, version: io.version });
+  if (output) await io.stdout(output);
+  const failed = results.some((r) => r.error !== undefined || r.findings.some((f) => f.severity === 'error'));
+  return failed ? 1 : 0;
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const opts: Options = { kind: 'auto', format: 'text', files: [] };
+  let onlyFiles = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (onlyFiles || arg === '-' || !arg.startsWith('-')) {
+      opts.files.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyFiles = true;
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || (eq < 0 && v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '-k':
+      case '--kind': {
+        const v = value();
+        if (!KINDS.includes(v)) throw new UsageError(`unknown kind "${v}" (use ${KINDS.join(', ')})`);
+        opts.kind = v as Options['kind'];
+        break;
+      }
+      case '-f':
+      case '--format': {
+        const v = value();
+        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`unknown format "${v}" (use ${FORMATS.join(', ')})`);
+        opts.format = v as Options['format'];
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option "${arg}"`);
+    }
+  }
+  if (opts.files.length === 0) throw new UsageError('no file given (name one or more files, or "-" for stdin)');
+  if (opts.files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
+  return opts;
+}
