@@ -2,13 +2,13 @@
 // core as the editor. Exit status: 0 no errors; 1 an error-level finding, or a
 // file that could not be validated at all; 2 usage error.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatFindings, type FileResult } from '../core/dockerfile/formats';
 import { MANIFEST_CODES } from '../core/manifests/codes';
 import { validateManifest, type ManifestKind } from '../core/manifests/validateManifest';
 import type { LintIO } from './lint';
 import { readTextInput } from './readInput';
+import { localFiles } from '../core/manifests/compose/fileReferences';
 
 export const VALIDATE_USAGE = `Usage: berth validate [options] FILE... | -
 
@@ -64,7 +64,7 @@ export async function runValidate(argv: string[], io: LintIO): Promise<number> {
     const r = validateManifest(text, {
       kind: opts.kind === 'auto' ? undefined : opts.kind,
       file: absolute,
-      files: { readText: readIfFile },
+      files: localFiles,
       environment: io.env,
     });
     if (!r) {
@@ -78,14 +78,6 @@ export async function runValidate(argv: string[], io: LintIO): Promise<number> {
   if (output) await io.stdout(output);
   const failed = results.some((r) => r.error !== undefined || r.findings.some((f) => f.severity === 'error'));
   return failed ? 1 : 0;
-}
-
-function readIfFile(file: string): string | undefined {
-  try {
-    return fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseArgs(argv: string[]): Options | 'help' {

@@ -7,6 +7,7 @@ import { registerCommand } from './commands/run';
 import { EngineSession } from './engineSession';
 import { registerLinting } from './dockerfile/registerLinting';
 import { registerInspectDocuments } from './inspectDocuments';
+import { registerManifests } from './manifests/registerManifests';
 import type { BerthServices } from './services';
 import { createEngineStatusBar } from './statusBar';
 import { registerViews } from './views/registerViews';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
   const views = registerViews(session, subs);
   const services: BerthServices = { session, views, log };
   subs.push(createEngineStatusBar(session), registerInspectDocuments(session));
+  registerManifests(subs);
   const commands = {
     ...containerCommands(services),
     ...resourceCommands(services),

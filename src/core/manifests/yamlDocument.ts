@@ -5,6 +5,7 @@
 // path through an alias or a `<<` merge.
 
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
+import { fastValues } from './fastYaml';
 import type { ManifestDiagnostic, PathFinding, Position, Range, ValuePath } from './types';
 
 /** Alias-bomb guard: how many alias expansions one document may cost (yaml's own default is 100 per alias). */
@@ -32,12 +33,41 @@ export interface ManifestDocument {
 
 export interface ParsedYaml {
   documents: ManifestDocument[];
-  lineCounter: LineCounter;
-  /** Position of a character offset. */
-  position(offset: number): Position;
 }
 
+/**
+ * Values from the fast reader when it can be trusted (fastYaml.ts says when),
+ * with positions from the exact parser computed only if a finding asks for one;
+ * otherwise everything from the exact parser.
+ */
 export function parseYaml(text: string): ParsedYaml {
+  const values = fastValues(text);
+  if (!values) return parseYamlExact(text);
+  let exact: ManifestDocument[] | undefined;
+  const counterpart = (i: number): ManifestDocument | undefined => {
+    exact ??= parseYamlExact(text).documents;
+    if (exact.length === values.length) return exact[i];
+    // The two count comment-only documents differently: pair the documents that hold something.
+    const holds = (v: unknown) => v !== null && v !== undefined;
+    return exact.filter((d) => holds(d.value))[values.slice(0, i).filter(holds).length];
+  };
+  const origin: Range = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+  return {
+    documents: values.map((value, i) => ({
+      value,
+      problems: [],
+      nonStringKeys: [],
+      get range() {
+        return counterpart(i)?.range ?? origin;
+      },
+      locate: (path, target) => counterpart(i)?.locate(path, target) ?? origin,
+      scalarSource: (path) => counterpart(i)?.scalarSource(path),
+    })),
+  };
+}
+
+/** The exact parser: every node's range, all syntax errors with recovery, non-string keys, the alias guard. */
+export function parseYamlExact(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const position = (offset: number): Position => {
@@ -46,7 +76,7 @@ export function parseYaml(text: string): ParsedYaml {
   };
   const range = (from: number, to: number): Range => ({ start: position(from), end: position(Math.max(from, to)) });
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document];
-  return { documents: list.map((doc) => wrapDocument(doc, text, range)), lineCounter, position };
+  return { documents: list.map((doc) => wrapDocument(doc, text, range)) };
 }
 
 function wrapDocument(doc: Document, text: string, range: (from: number, to: number) => Range): ManifestDocument {
@@ -69,13 +99,17 @@ function wrapDocument(doc: Document, text: string, range: (from: number, to: num
   }
   const contentStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
   const locateNode = (path: ValuePath, target: 'key' | 'value'): Range => {
-    const found = walk(doc, path);
-    const node = target === 'key' && found.pair?.key ? (found.pair.key as Node) : found.node ?? (found.pair?.key as Node | undefined);
+    const found = walk(doc, path, text);
+    let node = target === 'key' && found.pair?.key ? (found.pair.key as Node) : found.node ?? (found.pair?.key as Node | undefined);
+    // An empty value (`web:` with nothing after it) has a zero-width range after the colon: point at its key instead.
+    if (isScalar(node) && node.range && node.range[0] === node.range[1] && found.pair?.key && found.pair.value === node) node = found.pair.key as Node;
     const r = node?.range;
     if (!r) return range(contentStart, contentStart);
     // For a collection value show only its first line: a whole mapping underlined is noise.
     if ((isMap(node) || isSeq(node)) && node.range) {
-      const end = text.indexOf('\n', r[0]);
+      let end = text.indexOf('\n', r[0]);
+      // With CRLF line ends the line's last character is the \r, which is no part of the value.
+      if (end > r[0] && text[end - 1] === '\r') end--;
       return range(r[0], end === -1 || end > r[1] ? r[1] : end);
     }
     return range(r[0], r[1]);
@@ -83,11 +117,11 @@ function wrapDocument(doc: Document, text: string, range: (from: number, to: num
   return {
     value,
     problems,
-    nonStringKeys: collectNonStringKeys(doc),
+    nonStringKeys: collectNonStringKeys(doc, text),
     range: range(contentStart, contentStart),
     locate: locateNode,
     scalarSource(path) {
-      const { node } = walk(doc, path);
+      const { node } = walk(doc, path, text);
       if (!isScalar(node) || !node.range) return undefined;
       return text.slice(node.range[0], node.range[1]);
     },
@@ -102,12 +136,12 @@ interface WalkResult {
 }
 
 /** Follows a path through maps, sequences, aliases and merge keys. */
-function walk(doc: Document, path: ValuePath): WalkResult {
+function walk(doc: Document, path: ValuePath, text: string): WalkResult {
   let node = deref(doc, doc.contents as Node | null);
   let pair: Pair | undefined;
   for (const segment of path) {
     if (isMap(node)) {
-      const p = findPair(doc, node, String(segment), 0);
+      const p = findPair(doc, node, String(segment), 0, text);
       if (!p) break;
       pair = p;
       node = deref(doc, p.value as Node | null) ?? undefined;
@@ -127,7 +161,7 @@ function deref(doc: Document, node: Node | null | undefined): Node | undefined {
 }
 
 /** The pair for `key` in a map: its own keys first (they win over merged ones), then `<<` sources in order. */
-function findPair(doc: Document, map: Node, key: string, depth: number): Pair | undefined {
+function findPair(doc: Document, map: Node, key: string, depth: number, source: string): Pair | undefined {
   if (!isMap(map) || depth > 20) return undefined;
   const merges: Node[] = [];
   for (const item of map.items) {
@@ -137,20 +171,30 @@ function findPair(doc: Document, map: Node, key: string, depth: number): Pair | 
       merges.push(item.value as Node);
       continue;
     }
-    const text = isScalar(k) ? String(k.value) : undefined;
-    if (text === key) return item as Pair;
+    if (keyText(k as Node | null, source) === key) return item as Pair;
   }
   for (const m of merges) {
     const sources = isSeq(m) ? (m.items as Node[]) : [m];
     for (const s of sources) {
-      const found = findPair(doc, deref(doc, s) as Node, key, depth + 1);
+      const found = findPair(doc, deref(doc, s) as Node, key, depth + 1, source);
       if (found) return found;
     }
   }
   return undefined;
 }
 
-function collectNonStringKeys(doc: Document): { path: ValuePath; key: string }[] {
+/**
+ * How a path names a mapping key: a scalar by its value ("null" for an empty
+ * key), a collection key (`? [a, b]`) by its source text, so that the paths
+ * collectNonStringKeys reports lead back to the key.
+ */
+function keyText(k: Node | null | undefined, source: string): string {
+  if (isScalar(k)) return k.value === null || k.value === undefined ? 'null' : String(k.value);
+  if (k?.range) return source.slice(k.range[0], k.range[1]);
+  return 'null';
+}
+
+function collectNonStringKeys(doc: Document, text: string): { path: ValuePath; key: string }[] {
   const out: { path: ValuePath; key: string }[] = [];
   const seen = new Set<Node>();
   const visit = (node: Node | null | undefined, path: (string | number)[]): void => {
@@ -160,10 +204,10 @@ function collectNonStringKeys(doc: Document): { path: ValuePath; key: string }[]
       for (const item of node.items) {
         const k = item.key as Node | null;
         if (isScalar(k) && typeof k.value === 'symbol') continue;
-        const keyValue = isScalar(k) ? k.value : undefined;
-        const keyText = keyValue === null || keyValue === undefined ? 'null' : String(keyValue);
-        if (!isScalar(k) || typeof keyValue !== 'string') out.push({ path: [...path, keyText], key: keyText });
-        visit(item.value as Node, [...path, keyText]);
+        // Collection keys used to be named "null" like empty ones, so their findings pointed at the wrong key.
+        const name = keyText(k, text);
+        if (!isScalar(k) || typeof k.value !== 'string') out.push({ path: [...path, name], key: name });
+        visit(item.value as Node, [...path, name]);
       }
     } else if (isSeq(node)) node.items.forEach((item, i) => visit(item as Node, [...path, i]));
   };

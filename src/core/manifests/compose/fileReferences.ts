@@ -2,6 +2,7 @@
 // exist, and includes must not loop. Remote includes (git, http, oci) are never
 // fetched: a validator that downloads whatever a file names would be a way in.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { PathFinding, ValuePath } from '../types';
@@ -11,6 +12,17 @@ export interface FileAccess {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readText(file: string): string | undefined;
 }
+
+/** Regular files on the local disk (the CLI's and the editor's `file:` documents). */
+export const localFiles: FileAccess = {
+  readText(file) {
+    try {
+      return fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|oci:)/i;
 const MAX_INCLUDE_DEPTH = 16;

@@ -34,11 +34,11 @@ export function validateCompose(text: string, options: ComposeValidationOptions 
     out.push({ range: { start, end: start }, code: 'CMP003', severity: 'error', message: 'The Compose file is empty: it needs at least a services: section' });
   }
   const env = environmentFor(options);
-  for (const doc of withContent) out.push(...positionFindings(doc, documentFindings(doc, env, options)));
+  for (const doc of withContent) out.push(...positionFindings(doc, documentFindings(doc, text, env, options)));
   return out;
 }
 
-function documentFindings(doc: ManifestDocument, env: EnvLookup, options: ComposeValidationOptions): PathFinding[] {
+function documentFindings(doc: ManifestDocument, text: string, env: EnvLookup, options: ComposeValidationOptions): PathFinding[] {
   // A document with syntax errors holds a best-effort value: judging it would bury the real error in noise.
   if (doc.problems.length) return [];
   const structural = structureFindings(doc.value, doc.nonStringKeys);
@@ -51,7 +51,7 @@ function documentFindings(doc: ManifestDocument, env: EnvLookup, options: Compos
     ...referenceFindings(value),
     ...definitionFindings(value),
     ...fileReferenceFindings(value, options.file, options.files),
-    ...portQuotingFindings(value, doc),
+    ...portQuotingFindings(value, doc, text),
   ];
 }
 
@@ -106,7 +106,9 @@ function interpolateTree(root: unknown, env: EnvLookup): Interpolated {
  * v1, many tools around compose) read `22:22` as the base-60 number 1342, so
  * compose's documentation asks for quoted strings.
  */
-function portQuotingFindings(root: Record<string, unknown>, doc: ManifestDocument): PathFinding[] {
+function portQuotingFindings(root: Record<string, unknown>, doc: ManifestDocument, text: string): PathFinding[] {
+  // Reading a scalar's source costs the exact parse: look only when the text has an unquoted number item at all.
+  if (!/(?:^[ \t]*-[ \t]+|[[,][ \t]*)\d+(?::\d+)*[ \t]*(?:$|[,\]#])/m.test(text)) return [];
   const out: PathFinding[] = [];
   const services = isMapping(root.services) ? root.services : {};
   for (const [name, svc] of Object.entries(services)) {
