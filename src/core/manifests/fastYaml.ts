@@ -31,7 +31,12 @@ export function fastValues(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-  return values.every((v) => expandedSize(v, new Map(), 0) <= MAX_EXPANDED_NODES) ? values : undefined;
+  return values.every(withinAliasBudget) ? values : undefined;
+}
+
+/** False for a value whose aliases expand past MAX_EXPANDED_NODES or refer to themselves (walking it would not end). */
+export function withinAliasBudget(value: unknown): boolean {
+  return expandedSize(value, new Map(), 0) <= MAX_EXPANDED_NODES;
 }
 
 /**

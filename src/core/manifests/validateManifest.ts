@@ -24,7 +24,8 @@ export function detectKind(file: string | undefined, text: string): ManifestKind
   if (/^\s*apiVersion\s*:/m.test(text) && /^\s*kind\s*:/m.test(text)) {
     if (parseYaml(text).documents.some((d) => isKubernetesObject(d.value))) return 'kubernetes';
   }
-  if (/^\s*(?:services|include)\s*:/m.test(text)) return 'compose';
+  // At column 0 only: an indented `services:` belongs to some other document (a Helm values file, say).
+  if (/^\uFEFF?(?:services|include)[ \t]*:/m.test(text)) return 'compose';
   return undefined;
 }
 

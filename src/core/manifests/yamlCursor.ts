@@ -25,8 +25,8 @@ export function cursorContext(text: string, offset: number): CursorContext | und
 
   const valueMatch = /^(\s*)(-\s+)?([^\s#:][^#:]*?)\s*:\s+(\S*)$/.exec(before);
   if (valueMatch) {
-    const indent = valueMatch[1].length + (valueMatch[2]?.length ?? 0);
-    const parent = parentPath(lines, indent, valueMatch[2] !== undefined ? valueMatch[1].length : undefined);
+    // `- key: ` starts a new item of the sequence above (the item is index 0, as everywhere in these paths).
+    const parent = valueMatch[2] !== undefined ? [...parentPath(lines, valueMatch[1].length + 1, valueMatch[1].length), 0] : parentPath(lines, valueMatch[1].length);
     return { path: [...parent, unquote(valueMatch[3])], position: 'value', prefix: valueMatch[4], siblings: [] };
   }
   const itemMatch = /^(\s*)-\s+([^\s:#]*)$/.exec(before);
@@ -36,34 +36,32 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   const indent = keyMatch[1].length + (dash?.length ?? 0);
   if (itemMatch) {
     // "- x": a new item of the sequence whose key sits above at a smaller indent; could also start a mapping item.
-    const parent = parentPath(lines, keyMatch[1].length + 1);
+    const parent = parentPath(lines, keyMatch[1].length + 1, keyMatch[1].length);
     return { path: parent, position: 'item', prefix: itemMatch[2], siblings: [] };
   }
-  const parent = dash ? [...parentPath(lines, keyMatch[1].length + 1), 0] : parentPath(lines, indent);
+  const parent = dash ? [...parentPath(lines, keyMatch[1].length + 1, keyMatch[1].length), 0] : parentPath(lines, indent);
   return { path: parent, position: 'key', prefix: keyMatch[3], siblings: dash ? [] : siblingKeys(text, lineStart, indent) };
 }
 
-/** Keys of the enclosing mappings, from lines above with smaller indentation. */
-function parentPath(lines: string[], indent: number, itemIndent?: number): (string | number)[] {
+/**
+ * Keys of the enclosing mappings, from lines above with smaller indentation.
+ * `siblingDash`: the cursor line starts a sequence item at this column, so
+ * earlier items at that column are its siblings, not items that contain it
+ * (they used to add a spurious `0` to the path).
+ */
+function parentPath(lines: string[], indent: number, siblingDash?: number): (string | number)[] {
   const path: (string | number)[] = [];
   let limit = indent;
-  let pendingItem = itemIndent !== undefined;
   for (let i = lines.length - 1; i >= 0 && limit > 0; i--) {
     const line = lines[i];
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     const lead = line.length - line.trimStart().length;
     const m = KEY_LINE.exec(line);
     const dash = /^\s*-\s+/.exec(line);
-    if (pendingItem && dash && lead === itemIndent) {
-      pendingItem = false;
-      // The value line itself started the item: its key is a sibling, not a parent.
-      limit = lead;
-      path.unshift(0);
-      continue;
-    }
+    if (dash && lead === siblingDash) continue;
     const keyIndent = m ? m[1].length + (m[2]?.length ?? 0) : dash ? dash[0].length : lead;
     if (keyIndent >= limit) {
-      if (dash && lead < limit && !pendingItem) {
+      if (dash && lead < limit) {
         path.unshift(0);
         limit = lead;
       }

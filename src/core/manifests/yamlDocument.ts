@@ -5,7 +5,7 @@
 // path through an alias or a `<<` merge.
 
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
-import { fastValues } from './fastYaml';
+import { fastValues, withinAliasBudget } from './fastYaml';
 import type { ManifestDiagnostic, PathFinding, Position, Range, ValuePath } from './types';
 
 /** Alias-bomb guard: how many alias expansions one document may cost (yaml's own default is 100 per alias). */
@@ -69,7 +69,7 @@ export function parseYaml(text: string): ParsedYaml {
 /** The exact parser: every node's range, all syntax errors with recovery, non-string keys, the alias guard. */
 export function parseYamlExact(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'silent' });
   const position = (offset: number): Position => {
     const p = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line: p.line - 1, column: p.col - 1 };
@@ -89,20 +89,23 @@ function wrapDocument(doc: Document, text: string, range: (from: number, to: num
   let value: unknown;
   try {
     value = doc.contents === null ? undefined : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // An alias inside its own anchor makes a cyclic value that no checker could walk.
+    if (!withinAliasBudget(value)) throw new Error('alias refers to itself');
   } catch (err) {
     value = undefined;
     const r = doc.contents?.range ?? [0, 0];
-    const message = /alias/i.test((err as Error).message)
-      ? 'Aliases expand to too many values (more than ' + MAX_ALIAS_COUNT + '): refusing to expand this document (an "alias bomb")'
-      : (err as Error).message;
+    const reason = (err as Error).message;
+    const message = /refers to itself/.test(reason)
+      ? 'An alias refers to the anchor it is inside: the value would be infinite'
+      : /alias/i.test(reason)
+        ? `Aliases expand to too many values (more than ${MAX_ALIAS_COUNT} expansions): refusing to expand this document (an "alias bomb")`
+        : reason;
     problems.push({ range: range(r[0], r[0]), message });
   }
   const contentStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
   const locateNode = (path: ValuePath, target: 'key' | 'value'): Range => {
     const found = walk(doc, path, text);
-    let node = target === 'key' && found.pair?.key ? (found.pair.key as Node) : found.node ?? (found.pair?.key as Node | undefined);
-    // An empty value (`web:` with nothing after it) has a zero-width range after the colon: point at its key instead.
-    if (isScalar(node) && node.range && node.range[0] === node.range[1] && found.pair?.key && found.pair.value === node) node = found.pair.key as Node;
+    const node = target === 'key' && found.pair?.key ? (found.pair.key as Node) : found.node ?? (found.pair?.key as Node | undefined);
     const r = node?.range;
     if (!r) return range(contentStart, contentStart);
     // For a collection value show only its first line: a whole mapping underlined is noise.
@@ -218,7 +221,10 @@ function collectNonStringKeys(doc: Document, text: string): { path: ValuePath; k
 /** Turns path findings into positioned diagnostics for one document. */
 export function positionFindings(doc: ManifestDocument, findings: PathFinding[]): ManifestDiagnostic[] {
   return findings.map((f) => {
-    const range = doc.locate(f.path, f.target);
+    let range = doc.locate(f.path, f.target);
+    // An empty value (`web:` with nothing after it) has a zero-width range after the colon, which editors barely
+    // show: underline its key instead. (Fixes keep the exact place: they may insert there.)
+    if (f.target === 'value' && range.start.line === range.end.line && range.start.column === range.end.column) range = doc.locate(f.path, 'key');
     const fixes = f.fixes?.map((fix) => ({ title: fix.title, range: doc.locate(f.path, fix.target), newText: fix.replacement }));
     return { range, code: f.code, severity: f.severity, message: f.message, ...(fixes?.length ? { fixes } : {}) };
   });

@@ -4,6 +4,7 @@
 // secrets, configs, extends).
 
 import { parse } from 'yaml';
+import { fastValues } from '../fastYaml';
 import { cursorContext } from '../yamlCursor';
 import { propertySchema, resolveRef, schemasAt, typesOf, type JsonSchema } from './schemaModel';
 import { isMapping } from './values';
@@ -38,8 +39,9 @@ export function composeCompletions(text: string, offset: number): CompletionEntr
 }
 
 function keyCompletions(path: (string | number)[], siblings: string[], refs: References): CompletionEntry[] {
-  // Keys of a service's depends_on / networks mapping are names, not schema properties.
-  const named = path.length === 4 && path[0] === 'services' && (path[2] === 'depends_on' || path[2] === 'networks') ? namesFor([...path, 0], refs) : undefined;
+  // Keys of a service's depends_on / networks mapping are names, not schema properties. (The mapping's own path is
+  // services.<name>.depends_on, three segments; this used to test for four and so never offered the names.)
+  const named = path.length === 3 && path[0] === 'services' && (path[2] === 'depends_on' || path[2] === 'networks') ? namesFor([...path, 0], refs) : undefined;
   if (named) return named.filter((n) => !siblings.includes(n)).map((n) => ({ label: n, kind: 'reference', insertText: `${n}:` }));
   const seen = new Set(siblings);
   const out: CompletionEntry[] = [];
@@ -92,7 +94,7 @@ interface References {
 function referenceNames(text: string): References {
   let root: unknown;
   try {
-    root = parse(text, { maxAliasCount: 100, uniqueKeys: false });
+    root = fastValues(text)?.[0] ?? parse(text, { maxAliasCount: 100, uniqueKeys: false, logLevel: 'silent' });
   } catch {
     root = undefined;
   }

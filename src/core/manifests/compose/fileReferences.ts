@@ -82,7 +82,7 @@ function findIncludeCycle(file: string, files: FileAccess, chain: string[]): str
   if (text === undefined) return undefined;
   let root: unknown;
   try {
-    root = parse(text, { maxAliasCount: 100 });
+    root = parse(text, { maxAliasCount: 100, logLevel: 'silent' });
   } catch {
     return undefined;
   }
@@ -96,7 +96,7 @@ function findIncludeCycle(file: string, files: FileAccess, chain: string[]): str
 
 function serviceDeclared(text: string, service: string): boolean {
   try {
-    const root = parse(text, { maxAliasCount: 100 });
+    const root = parse(text, { maxAliasCount: 100, logLevel: 'silent' });
     return isMapping(root) && isMapping(root.services) && service in root.services;
   } catch {
     return true; // an unreadable file is reported when it is opened itself

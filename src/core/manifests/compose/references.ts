@@ -17,15 +17,17 @@ export function referenceFindings(root: Mapping): PathFinding[] {
   const secrets = declared('secrets');
   const configs = declared('configs');
 
-  const unknown = (path: ValuePath, target: 'key' | 'value', kind: string, name: string, known: Iterable<string>, code = 'CMP011') => {
+  // `rewrite` turns the suggested name into the whole new value where the name is only part of it
+  // (`service:db`, `db:alias`, `data:/srv:ro`): the fix replaces the entire value, so the rest must be kept.
+  const unknown: Unknown = (path, target, kind, name, known, rewrite = (s) => s) => {
     const suggestion = closest(name, [...known]);
     out.push({
       path,
       target,
-      code,
+      code: 'CMP011',
       severity: 'error',
       message: `Undefined ${kind} "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-      ...(suggestion ? { fixes: [{ title: `Change to "${suggestion}"`, target, replacement: suggestion }] } : {}),
+      ...(suggestion ? { fixes: [{ title: `Change to "${suggestion}"`, target, replacement: rewrite(suggestion) }] } : {}),
     });
   };
 
@@ -39,20 +41,21 @@ export function referenceFindings(root: Mapping): PathFinding[] {
     if (Array.isArray(svc.links))
       svc.links.forEach((l, i) => {
         const target = typeof l === 'string' ? l.split(':')[0] : undefined;
-        if (target && !serviceNames.includes(target)) unknown(at('links', i), 'value', 'service', target, serviceNames);
+        if (target && !serviceNames.includes(target)) unknown(at('links', i), 'value', 'service', target, serviceNames, (s) => s + (l as string).slice(target.length));
       });
     if (isMapping(svc.extends) && typeof svc.extends.service === 'string' && svc.extends.file === undefined && !serviceNames.includes(svc.extends.service))
       unknown(at('extends', 'service'), 'value', 'service', svc.extends.service, serviceNames);
     if (typeof svc.extends === 'string' && !serviceNames.includes(svc.extends)) unknown(at('extends'), 'value', 'service', svc.extends, serviceNames);
     if (typeof svc.network_mode === 'string' && svc.network_mode.startsWith('service:')) {
       const target = svc.network_mode.slice('service:'.length);
-      if (!serviceNames.includes(target)) unknown(at('network_mode'), 'value', 'service', target, serviceNames);
+      if (!serviceNames.includes(target)) unknown(at('network_mode'), 'value', 'service', target, serviceNames, (s) => `service:${s}`);
     }
     if (Array.isArray(svc.volumes_from))
       svc.volumes_from.forEach((v, i) => {
         if (typeof v !== 'string' || v.startsWith('container:')) return;
-        const target = v.replace(/^service:/, '').split(':')[0];
-        if (!serviceNames.includes(target)) unknown(at('volumes_from', i), 'value', 'service', target, serviceNames);
+        const prefix = v.startsWith('service:') ? 'service:' : '';
+        const target = v.slice(prefix.length).split(':')[0];
+        if (!serviceNames.includes(target)) unknown(at('volumes_from', i), 'value', 'service', target, serviceNames, (s) => prefix + s + v.slice(prefix.length + target.length));
       });
     if (svc.network_mode !== undefined && svc.networks !== undefined)
       out.push({ path: at('network_mode'), target: 'key', code: 'CMP012', severity: 'error', message: `Service ${name} declares both network_mode and networks; they are mutually exclusive` });
@@ -71,10 +74,12 @@ export function referenceFindings(root: Mapping): PathFinding[] {
 }
 
 /** A short-syntax volume `name:/path` or a long-syntax `type: volume` names a top-level volume; binds and tmpfs don't. */
-function volumeReference(v: unknown, path: ValuePath, volumes: Set<string>, unknown: (p: ValuePath, t: 'key' | 'value', kind: string, name: string, known: Iterable<string>) => void, out: PathFinding[]): void {
+type Unknown = (path: ValuePath, target: 'key' | 'value', kind: string, name: string, known: Iterable<string>, rewrite?: (suggestion: string) => string) => void;
+
+function volumeReference(v: unknown, path: ValuePath, volumes: Set<string>, unknown: Unknown, out: PathFinding[]): void {
   if (typeof v === 'string') {
     const source = splitVolumeSpec(v)[0];
-    if (source !== undefined && isVolumeName(source) && !volumes.has(source)) unknown(path, 'value', 'volume', source, volumes);
+    if (source !== undefined && isVolumeName(source) && !volumes.has(source)) unknown(path, 'value', 'volume', source, volumes, (s) => s + v.slice(source.length));
     return;
   }
   if (!isMapping(v)) return;

@@ -21,7 +21,23 @@ export function schemaFindings(value: unknown, skipPaths: ReadonlySet<string>): 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: ajv loads on the first validation only
   check ??= (require('./schemaValidator') as typeof import('./schemaValidator')).compileSchema(composeSchema);
   const errors = check(value).filter((e) => !skipPaths.has(e.instancePath));
-  return selectErrors(errors).flatMap(describeError);
+  const explained = new Map<ErrorObject, string>();
+  return selectErrors(errors, explained).flatMap((e) => describeError(e, explained.get(e)));
+}
+
+/**
+ * closest(), and also one swap of neighbouring letters ("imgae" for "image"),
+ * the commonest typo, which edit distance counts as two edits and so misses in
+ * short words.
+ */
+function suggest(word: string, candidates: string[]): string | undefined {
+  return closest(word, candidates) ?? candidates.find((c) => isSwap(word, c));
+}
+
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
 /**
@@ -33,7 +49,7 @@ export function schemaFindings(value: unknown, skipPaths: ReadonlySet<string>): 
  * forms are allowed. (ajv's schemaPath restarts inside each $ref, so branch
  * membership is judged by place, not by schema path.)
  */
-function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+function selectErrors(errors: ErrorObject[], explained: Map<ErrorObject, string>): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
   const typeish = (e: ErrorObject) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const';
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
@@ -41,9 +57,21 @@ function selectErrors(errors: ErrorObject[]): ErrorObject[] {
     if (c.keyword === 'oneOf' && (c.params as { passingSchemas?: unknown }).passingSchemas) continue;
     const here = errors.filter((e) => e !== c && e.instancePath === c.instancePath && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
     const deeper = errors.some((e) => e.instancePath.startsWith(c.instancePath + '/'));
+    // A near miss of one branch's allowed values (`pull_policy: alway`) is what the author meant, even when another
+    // branch's pattern also failed: keep that enum error alone so its message and fix name the value.
+    const nearMiss = deeper ? undefined : here.find((e) => e.keyword === 'enum' && typeof e.data === 'string' && suggest(e.data, enumStrings(e)));
+    if (nearMiss) {
+      for (const e of here) if (e !== nearMiss) dropped.add(e);
+      dropped.add(c);
+      continue;
+    }
     const meant = deeper || here.some((e) => !typeish(e));
     for (const e of here) if (typeish(e)) dropped.add(e);
     if (meant) dropped.add(c);
+    // A branch's bare pattern (`^\s*[-+]?[0-9]+\s*$|\$`) says nothing to a person; the description of the schema
+    // offering the branches ("A whole number, or a string that holds one ...") does.
+    const description = (c.parentSchema as JsonSchema | undefined)?.description;
+    if (description) for (const e of here) if (e.keyword === 'pattern' && !(e.parentSchema as JsonSchema | undefined)?.description) explained.set(e, description);
   }
   // One finding per place: several combinators failing at one place say the same thing.
   const seen = new Set<string>();
@@ -56,7 +84,12 @@ function selectErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function describeError(e: ErrorObject): PathFinding[] {
+function enumStrings(e: ErrorObject): string[] {
+  return ((e.schema as unknown[]) ?? []).filter((a): a is string => typeof a === 'string');
+}
+
+/** `explanation`: what the value should be in words, when the error's own schema has none (see selectErrors). */
+function describeError(e: ErrorObject, explanation?: string): PathFinding[] {
   const path = pointerToPath(e.instancePath);
   const where = pathText(path);
   const base = { code: 'CMP002', severity: 'error' as const };
@@ -67,7 +100,7 @@ function describeError(e: ErrorObject): PathFinding[] {
       const known = Object.keys(parent.properties ?? {});
       if (!known.length && parent.patternProperties)
         return [{ ...base, path: [...path, key], target: 'key', message: `"${key}" is not a valid name in ${where}: use letters, digits, ".", "_" and "-"` }];
-      const suggestion = closest(key, known);
+      const suggestion = suggest(key, known);
       return [
         {
           ...base,
@@ -84,7 +117,7 @@ function describeError(e: ErrorObject): PathFinding[] {
     }
     case 'enum': {
       const allowed = (e.schema as unknown[]) ?? [];
-      const suggestion = typeof e.data === 'string' ? closest(e.data, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      const suggestion = typeof e.data === 'string' ? suggest(e.data, enumStrings(e)) : undefined;
       return [
         {
           ...base,
@@ -112,8 +145,10 @@ function describeError(e: ErrorObject): PathFinding[] {
       const words: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' };
       return [{ ...base, path, target: 'value', message: `${where} must be ${words[p.comparison] ?? p.comparison} ${p.limit}` }];
     }
-    case 'pattern':
-      return [{ ...base, path, target: 'value', message: `${where} is not valid: ${parent.description ? lowerFirst(parent.description).replace(/\.$/, '') : `it must match ${String(e.schema)}`}` }];
+    case 'pattern': {
+      const words = parent.description ?? explanation;
+      return [{ ...base, path, target: 'value', message: `${where} is not valid: ${words ? lowerFirst(words).replace(/\.$/, '') : `it must match ${String(e.schema)}`}` }];
+    }
     case 'uniqueItems': {
       const p = e.params as { i: number; j: number };
       return [{ ...base, path: [...path, p.i], target: 'value', message: `${where} lists the same item twice ([${p.j}] and [${p.i}])` }];

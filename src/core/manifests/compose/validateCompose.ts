@@ -45,11 +45,14 @@ function documentFindings(doc: ManifestDocument, text: string, env: EnvLookup, o
   if (structural.length || !isMapping(doc.value)) return structural;
   const { value, variablePaths, findings } = interpolateTree(doc.value, env);
   if (!isMapping(value)) return findings;
+  const schema = schemaFindings(value, variablePaths);
+  // "No image" is only the echo of a misspelt image/build key, which the schema finding already names with its fix.
+  const misspelt = new Set(schema.filter((f) => f.fixes?.some((x) => x.replacement === 'image' || x.replacement === 'build')).map((f) => f.path[1]));
   return [
     ...findings,
-    ...schemaFindings(value, variablePaths),
+    ...schema,
     ...referenceFindings(value),
-    ...definitionFindings(value),
+    ...definitionFindings(value).filter((f) => !(f.code === 'CMP023' && misspelt.has(f.path[1]))),
     ...fileReferenceFindings(value, options.file, options.files),
     ...portQuotingFindings(value, doc, text),
   ];
