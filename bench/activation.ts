@@ -73,10 +73,12 @@ const vscodeStandIn = {
     registerTextDocumentContentProvider: () => disposable,
   },
   env: {},
+  extensions: { onDidChange: () => disposable, getExtension: () => undefined },
   languages: {
     createDiagnosticCollection: () => ({ ...disposable, set() {}, delete() {} }),
     registerCodeActionsProvider: () => disposable,
     registerHoverProvider: () => disposable,
+    registerCompletionItemProvider: () => disposable,
   },
 };
 const resolver = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
