@@ -1,6 +1,7 @@
 // What each manifest finding code means: the SARIF rule descriptors, the hover
 // text and the documentation table come from here.
 
+import { KUBERNETES_CHECKS } from './kubernetes/validateKubernetes';
 import type { ManifestSeverity } from './types';
 
 export interface ManifestCode {
@@ -41,19 +42,24 @@ export const COMPOSE_CODES: readonly ManifestCode[] = [
 ];
 
 const K8S_DOCS = 'https://kubernetes.io/docs/concepts/';
+const K8S_WHY: Record<string, [rationale: string, url: string]> = {
+  K8S001: ['The API server would reject this object: unknown or misspelt key, wrong type or missing required field.', 'https://kubernetes.io/docs/reference/kubernetes-api/'],
+  BK001: ['Without requests the scheduler cannot place the pod sensibly, and it is the first to be evicted.', `${K8S_DOCS}configuration/manage-resources-containers/`],
+  BK002: ["Without limits one container can take all of a node's memory or CPU.", `${K8S_DOCS}configuration/manage-resources-containers/`],
+  BK003: ['A moving tag makes rollouts unrepeatable and rollbacks impossible; pin a version or a digest.', `${K8S_DOCS}containers/images/`],
+  BK004: ["hostPath gives the pod the node's filesystem: one bug away from a container escape.", `${K8S_DOCS}storage/volumes/#hostpath`],
+  BK005: ["A privileged container has every capability of the node's root user.", `${K8S_DOCS}security/pod-security-standards/`],
+  BK006: ["hostNetwork, hostPID and hostIPC share the node's namespaces with the pod.", `${K8S_DOCS}security/pod-security-standards/`],
+  BK007: ['Without a liveness probe a hung process is never restarted.', `${K8S_DOCS}configuration/liveness-readiness-startup-probes/`],
+  BK008: ['Without a readiness probe traffic reaches pods before they can serve it.', `${K8S_DOCS}configuration/liveness-readiness-startup-probes/`],
+  BK009: ['The controller would not own the pods it creates; the API server rejects it.', `${K8S_DOCS}overview/working-with-objects/labels/`],
+};
 
-export const KUBERNETES_CODES: readonly ManifestCode[] = [
-  code('K8S001', 'error', 'Not valid by the Kubernetes OpenAPI schema', 'The API server would reject this object: unknown or misspelt key, wrong type or missing required field.', 'https://kubernetes.io/docs/reference/kubernetes-api/'),
-  code('BK001', 'warning', 'Container without resource requests', 'Without requests the scheduler cannot place the pod sensibly and it is the first to be evicted.', `${K8S_DOCS}configuration/manage-resources-containers/`),
-  code('BK002', 'warning', 'Container without resource limits', 'Without limits one container can take all of a node\'s memory or CPU.', `${K8S_DOCS}configuration/manage-resources-containers/`),
-  code('BK003', 'warning', 'Image with latest or no tag', 'A moving tag makes rollouts unrepeatable and rollbacks impossible; pin a version or digest.', `${K8S_DOCS}containers/images/`),
-  code('BK004', 'warning', 'hostPath volume', 'hostPath gives the pod the node\'s filesystem: a container escape waiting to happen.', `${K8S_DOCS}storage/volumes/#hostpath`),
-  code('BK005', 'warning', 'Privileged container', 'A privileged container has every capability of the node\'s root user.', `${K8S_DOCS}security/pod-security-standards/`),
-  code('BK006', 'warning', 'Host namespaces', 'hostNetwork, hostPID and hostIPC share the node\'s namespaces with the pod.', `${K8S_DOCS}security/pod-security-standards/`),
-  code('BK007', 'warning', 'No liveness probe', 'Without a liveness probe a hung process is never restarted.', `${K8S_DOCS}configuration/liveness-readiness-startup-probes/`),
-  code('BK008', 'warning', 'No readiness probe', 'Without a readiness probe traffic reaches pods before they can serve it.', `${K8S_DOCS}configuration/liveness-readiness-startup-probes/`),
-  code('BK009', 'warning', 'Selector does not match the template labels', 'The controller would not own the pods it creates; the API server rejects it.', `${K8S_DOCS}overview/working-with-objects/labels/`),
-];
+/** The Kubernetes checks' own table (validateKubernetes.ts) with the why and a link for each. */
+export const KUBERNETES_CODES: readonly ManifestCode[] = KUBERNETES_CHECKS.map((c) => {
+  const [rationale, url] = K8S_WHY[c.code] ?? [c.description, `${K8S_DOCS}`];
+  return code(c.code, c.severity, c.description, rationale, url);
+});
 
 export const MANIFEST_CODES: readonly ManifestCode[] = [...COMPOSE_CODES, ...KUBERNETES_CODES];
 
