@@ -23,11 +23,15 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   const lines = text.slice(0, lineStart).split('\n');
   lines.pop(); // the empty string after the last newline
 
-  const valueMatch = /^(\s*)(-\s+)?([^\s#:][^#:]*?)\s*:\s+(\S*)$/.exec(before);
+  const valueMatch = /^(\s*)(-\s+)?([^\s#:[{][^#:[{]*?)\s*:\s+(.*)$/.exec(before);
   if (valueMatch) {
     // `- key: ` starts a new item of the sequence above (the item is index 0, as everywhere in these paths).
     const parent = valueMatch[2] !== undefined ? [...parentPath(lines, valueMatch[1].length + 1, valueMatch[1].length), 0] : parentPath(lines, valueMatch[1].length);
-    return { path: [...parent, unquote(valueMatch[3])], position: 'value', prefix: valueMatch[4], siblings: [] };
+    const path = [...parent, unquote(valueMatch[3])];
+    const rest = valueMatch[4];
+    // A flow collection on the key's line (`depends_on: [db, `, `logging: {dri`): the cursor writes inside it.
+    if (/^[[{]/.test(rest)) return flowContext(path, rest);
+    return { path, position: 'value', prefix: /\S*$/.exec(rest)![0], siblings: [] };
   }
   const itemMatch = /^(\s*)-\s+([^\s:#]*)$/.exec(before);
   const keyMatch = /^(\s*)(-\s+)?([\w.$-]*)$/.exec(before);
@@ -77,6 +81,36 @@ function parentPath(lines: string[], indent: number, siblingDash?: number): (str
     } else limit = lead;
   }
   return path;
+}
+
+/** Inside `[a, b` or `{k: v, k2: ` on one line: the innermost open collection decides. */
+function flowContext(path: (string | number)[], rest: string): CursorContext | undefined {
+  const at = [...path];
+  const open: string[] = [];
+  let key = '';
+  let segmentStart = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '"' || c === "'") {
+      const end = rest.indexOf(c, i + 1);
+      if (end === -1) return undefined;
+      i = end;
+    } else if (c === '[' || c === '{') {
+      if (open.length) at.push(open[open.length - 1] === '[' ? 0 : key);
+      open.push(c);
+      segmentStart = i + 1;
+    } else if (c === ']' || c === '}') {
+      open.pop();
+      if (open.length) at.pop();
+    } else if (c === ',') segmentStart = i + 1;
+    else if (c === ':' && open[open.length - 1] === '{') key = unquote(rest.slice(segmentStart, i).trim());
+  }
+  if (!open.length) return undefined;
+  const segment = rest.slice(segmentStart);
+  if (open[open.length - 1] === '[') return { path: at, position: 'item', prefix: segment.trim(), siblings: [] };
+  const colon = segment.indexOf(':');
+  if (colon === -1) return { path: at, position: 'key', prefix: segment.trim(), siblings: [] };
+  return { path: [...at, unquote(segment.slice(0, colon).trim())], position: 'value', prefix: segment.slice(colon + 1).trim(), siblings: [] };
 }
 
 /** Keys at the same indentation in the same mapping, above and below the cursor line. */

@@ -8,10 +8,7 @@ import { containerStatus, createContainer, removeContainer, waitFor } from './en
 // or desktop VS Code via `npm run test:desktop`), with Berth installed and the
 // real `vscode` API: command registration, configuration scopes, and the tree
 // providers against the real engine on /var/run/docker.sock.
-//
-// Diagnostics: Berth has no diagnostics collection yet. The Dockerfile-lint
-// issue adds its extension-host tests here (a DiagnosticCollection filled for
-// an opened Dockerfile, read back with vscode.languages.getDiagnostics).
+// Manifest validation has its own file here (manifests.exthost.test.ts).
 
 const BERTH_ID = 'berth.berth';
 const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
