@@ -7,7 +7,10 @@
 //   - it failed (syntax error: `yaml` reports all of them, with recovery);
 //   - a key may not be a string (js-yaml turns keys into strings silently);
 //   - aliases expand past the alias-bomb guard.
-// Both read YAML 1.2's core schema with merge keys, so they agree on values.
+//   - the text has a scalar form the two resolve differently (found by
+//     comparing them: binary and signed hex integers, signed floats without a
+//     leading digit, explicit tags).
+// Otherwise both read YAML 1.2's core schema with merge keys and agree on values.
 
 import * as jsyaml from 'js-yaml';
 
@@ -19,12 +22,15 @@ const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [merge] });
 const MAYBE_NON_STRING_KEY =
   /(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)?[ \t]*:(?:[ \t]|$)|^[ \t]*\?(?:[ \t]|$)/m;
 
+/** Scalars js-yaml and `yaml` resolve differently (0b11: 3 vs "0b11"; -.5: "-.5" vs -0.5; -0x1; !!float 1). */
+const PARSERS_DISAGREE = /(?:^|[\s[{,:?-])(?:[-+]?0b[01]|[-+]0x|[-+]\.\d)|(?:^|[\s[{,:?-])!/m;
+
 /** Past this many values once aliases are expanded, a document is treated as an alias bomb (a real manifest has thousands). */
 export const MAX_EXPANDED_NODES = 1_000_000;
 
 /** The documents' values, or undefined when the exact parser must read the text. */
 export function fastValues(text: string): unknown[] | undefined {
-  if (MAYBE_NON_STRING_KEY.test(text)) return undefined;
+  if (MAYBE_NON_STRING_KEY.test(text) || PARSERS_DISAGREE.test(text)) return undefined;
   let values: unknown[];
   try {
     values = jsyaml.loadAll(text, undefined, { schema: SCHEMA });

@@ -14,19 +14,29 @@ export function levenshtein(a: string, b: string): number {
 /**
  * The candidate nearest to `word` when it is near enough to be a likely typo:
  * at most a third of the word's length away (and at most 3 edits), ties going
- * to the earlier candidate. Case differences count as one edit at most.
+ * to the earlier candidate. A case difference or one swap of neighbouring
+ * letters ("imgae" for "image", the commonest typo) counts as one edit. A
+ * one-letter word gets a suggestion only for a case difference: every other
+ * one-letter name would be "near".
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = word.length < 2 ? 0 : Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
     if (c === word) return undefined;
-    const d = c.toLowerCase() === word.toLowerCase() ? 1 : levenshtein(word, c);
+    const d = c.toLowerCase() === word.toLowerCase() || isNeighbourSwap(word, c) ? 1 : levenshtein(word, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return bestDistance <= Math.max(limit, best?.toLowerCase() === word.toLowerCase() ? 1 : 0) ? best : undefined;
+}
+
+function isNeighbourSwap(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length < 2) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i < a.length - 1 && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }

@@ -2,18 +2,28 @@
 // `KEY=value`, optional `export `, `#` comments, single quotes literal, double
 // quotes with \n \t \" \\ escapes, an unquoted value ending at ` #`. Written
 // here because the dotenv packages differ from compose on exactly these edges
-// and the format is a dozen lines.
+// and the format is a dozen lines. As in compose, a bare `KEY` line takes the
+// environment's value, and unquoted or double-quoted values expand `${VAR}`
+// from the environment and the lines above; single quotes are literal.
 
-export function parseDotenv(text: string): Map<string, string> {
+import { interpolate, type EnvLookup } from './interpolation';
+
+export function parseDotenv(text: string, environment: EnvLookup = () => undefined): Map<string, string> {
   const out = new Map<string, string>();
+  const lookup: EnvLookup = (name) => environment(name) ?? out.get(name);
   for (const rawLine of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const line = rawLine.trim();
     if (!line || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([^=\s]+)\s*(?:=\s*(.*))?$/.exec(line);
     if (!m) continue;
     const [, key, rawValue] = m;
-    if (rawValue === undefined) continue;
-    out.set(key, unquote(rawValue));
+    if (rawValue === undefined) {
+      const fromEnvironment = environment(key);
+      if (fromEnvironment !== undefined) out.set(key, fromEnvironment);
+      continue;
+    }
+    const value = unquote(rawValue);
+    out.set(key, rawValue.startsWith("'") ? value : interpolate(value, lookup).value);
   }
   return out;
 }

@@ -3,8 +3,8 @@
 // network_mode and volumes_from must exist; networks, volumes, secrets and
 // configs used by services must be declared; depends_on must not loop.
 
-import type { PathFinding, ValuePath } from '../types';
 import { closest } from '../../util/editDistance';
+import type { PathFinding, ValuePath } from '../types';
 import { isMapping, listOrKeys, sectionEntries, type Mapping } from './values';
 
 export function referenceFindings(root: Mapping): PathFinding[] {
@@ -20,7 +20,7 @@ export function referenceFindings(root: Mapping): PathFinding[] {
   // `rewrite` turns the suggested name into the whole new value where the name is only part of it
   // (`service:db`, `db:alias`, `data:/srv:ro`): the fix replaces the entire value, so the rest must be kept.
   const unknown: Unknown = (path, target, kind, name, known, rewrite = (s) => s) => {
-    const suggestion = closest(name, [...known]);
+    const suggestion = closest(name, known);
     out.push({
       path,
       target,

@@ -26,21 +26,6 @@ export function schemaFindings(value: unknown, skipPaths: ReadonlySet<string>): 
 }
 
 /**
- * closest(), and also one swap of neighbouring letters ("imgae" for "image"),
- * the commonest typo, which edit distance counts as two edits and so misses in
- * short words.
- */
-function suggest(word: string, candidates: string[]): string | undefined {
-  return closest(word, candidates) ?? candidates.find((c) => isSwap(word, c));
-}
-
-function isSwap(a: string, b: string): boolean {
-  if (a.length !== b.length || a === b) return false;
-  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
-  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
-}
-
-/**
  * For each anyOf/oneOf failure, decides whether the value evidently meant one
  * branch: if any error sits deeper than the failure, or at its place but not
  * about the type, some branch accepted the value's shape and those errors say
@@ -59,7 +44,7 @@ function selectErrors(errors: ErrorObject[], explained: Map<ErrorObject, string>
     const deeper = errors.some((e) => e.instancePath.startsWith(c.instancePath + '/'));
     // A near miss of one branch's allowed values (`pull_policy: alway`) is what the author meant, even when another
     // branch's pattern also failed: keep that enum error alone so its message and fix name the value.
-    const nearMiss = deeper ? undefined : here.find((e) => e.keyword === 'enum' && typeof e.data === 'string' && suggest(e.data, enumStrings(e)));
+    const nearMiss = deeper ? undefined : here.find((e) => e.keyword === 'enum' && typeof e.data === 'string' && closest(e.data, enumStrings(e)));
     if (nearMiss) {
       for (const e of here) if (e !== nearMiss) dropped.add(e);
       dropped.add(c);
@@ -100,7 +85,7 @@ function describeError(e: ErrorObject, explanation?: string): PathFinding[] {
       const known = Object.keys(parent.properties ?? {});
       if (!known.length && parent.patternProperties)
         return [{ ...base, path: [...path, key], target: 'key', message: `"${key}" is not a valid name in ${where}: use letters, digits, ".", "_" and "-"` }];
-      const suggestion = suggest(key, known);
+      const suggestion = closest(key, known);
       return [
         {
           ...base,
@@ -117,7 +102,7 @@ function describeError(e: ErrorObject, explanation?: string): PathFinding[] {
     }
     case 'enum': {
       const allowed = (e.schema as unknown[]) ?? [];
-      const suggestion = typeof e.data === 'string' ? suggest(e.data, enumStrings(e)) : undefined;
+      const suggestion = typeof e.data === 'string' ? closest(e.data, enumStrings(e)) : undefined;
       return [
         {
           ...base,
@@ -150,8 +135,11 @@ function describeError(e: ErrorObject, explanation?: string): PathFinding[] {
       return [{ ...base, path, target: 'value', message: `${where} is not valid: ${words ? lowerFirst(words).replace(/\.$/, '') : `it must match ${String(e.schema)}`}` }];
     }
     case 'uniqueItems': {
+      // ajv names the two places in either order (its two loops run differently): point at the later one, the
+      // repeat to delete, whichever it is.
       const p = e.params as { i: number; j: number };
-      return [{ ...base, path: [...path, p.i], target: 'value', message: `${where} lists the same item twice ([${p.j}] and [${p.i}])` }];
+      const [first, repeat] = [Math.min(p.i, p.j), Math.max(p.i, p.j)];
+      return [{ ...base, path: [...path, repeat], target: 'value', message: `${where} lists the same item twice ([${first}] and [${repeat}])` }];
     }
     case 'minItems':
     case 'minProperties':

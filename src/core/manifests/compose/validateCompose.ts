@@ -60,8 +60,8 @@ function documentFindings(doc: ManifestDocument, text: string, env: EnvLookup, o
 
 function environmentFor(options: ComposeValidationOptions): EnvLookup {
   const dotenvText = options.file && options.files ? options.files.readText(path.join(path.dirname(options.file), '.env')) : undefined;
-  const dotenv = dotenvText ? parseDotenv(dotenvText) : new Map<string, string>();
   const environment = options.environment ?? {};
+  const dotenv = dotenvText ? parseDotenv(dotenvText, (name) => environment[name]) : new Map<string, string>();
   // The shell's environment wins over .env, as in compose.
   return (name) => environment[name] ?? dotenv.get(name);
 }

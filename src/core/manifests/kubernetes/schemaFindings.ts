@@ -1,7 +1,7 @@
 // Turns ajv's error list into findings a person can act on: one per place,
 // in plain words, pointing at the key or value at fault.
 
-import { levenshtein } from '../../util/editDistance';
+import { closest } from '../../util/editDistance';
 import type { PathFinding, PathFix, ValuePath } from '../types';
 import type { UnknownKey } from './knownKeys';
 import { describePath, pathFromPointer, valueAt } from './paths';
@@ -33,16 +33,12 @@ function joinOr(items: string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** The nearest declared key, when it is close enough to be a plausible typo. */
+/** The nearest declared key that is not already present (renaming onto it would duplicate it). */
 export function nearestKey(key: string, known: readonly string[], present: object): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
-  for (const candidate of known) {
-    if (Object.prototype.hasOwnProperty.call(present, candidate)) continue; // renaming would duplicate it
-    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : levenshtein(key, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
+  return closest(
+    key,
+    known.filter((candidate) => !Object.prototype.hasOwnProperty.call(present, candidate)),
+  );
 }
 
 export function unknownKeyFinding(path: ValuePath, key: string, known: readonly string[], doc: unknown): PathFinding {
