@@ -76,9 +76,12 @@ if (require.main === module) {
   const compose = generateCompose(200);
   const lines = compose.split('\n').length - 1;
   const c = measure(`Compose, ${lines} lines, 200 services and a database`, () => validateCompose(compose, { environment: {} }).length, 50);
+  // A finding needs positions, which come from the exact (slower) YAML parser: measured apart, honestly.
+  const misspelt = compose.replace('    image: registry.example.com/team/svc100:', '    imgae: registry.example.com/team/svc100:');
+  const f = measure(`Compose, ${lines} lines with one misspelt key (positions from the exact parser)`, () => validateCompose(misspelt, { environment: {} }).length, 30);
   const kube = generateKubernetes(200);
   const k = measure(`Kubernetes, 200 Deployments, ${kube.split('\n').length - 1} lines`, () => validateKubernetes(kube).length, 20);
   console.log(
-    `RESULT compose-latency ${lines}-line compose: median ${c.median.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms (bar ≤ 30 ms), first ${c.first.toFixed(0)} ms; kubernetes 200 docs median ${k.median.toFixed(2)} ms, first ${k.first.toFixed(0)} ms`,
+    `RESULT compose-latency ${lines}-line compose: median ${c.median.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms (bar ≤ 30 ms), first ${c.first.toFixed(0)} ms; with a finding median ${f.median.toFixed(2)} ms; kubernetes 200 docs median ${k.median.toFixed(2)} ms, first ${k.first.toFixed(0)} ms`,
   );
 }

@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { composeCompletions, composeHover } from '../src/core/manifests/compose/composeAssist';
+import type { ValuePath } from '../src/core/manifests/types';
 import { validateManifest } from '../src/core/manifests/validateManifest';
+import { parseYaml, parseYamlExact } from '../src/core/manifests/yamlDocument';
 import { generateCompose } from './compose-latency';
 
 const COUNT = Number(process.argv[2] ?? 50_000);
@@ -84,6 +86,35 @@ function mutate(text: string): string {
 validateManifest(seeds[0], { kind: 'compose' });
 validateManifest(kubeSeeds[0], { kind: 'kubernetes' });
 
+/**
+ * The fast path's positions (js-yaml values, narrowed exact parses) must be
+ * the whole-file parser's: compare a few paths of each input.
+ */
+let positionChecks = 0;
+let positionMismatches = 0;
+function comparePositions(text: string): void {
+  const fast = parseYaml(text).documents;
+  const exact = parseYamlExact(text).documents;
+  if (fast.length !== 1 || exact.length !== 1 || exact[0].problems.length) return;
+  const all: ValuePath[] = [];
+  const walk = (v: unknown, at: (string | number)[]) => {
+    if (at.length) all.push(at);
+    if (all.length > 500 || at.length > 8) return;
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+  };
+  walk(exact[0].value, []);
+  for (let n = 0; n < 3 && all.length; n++) {
+    const p = pick(all);
+    const target = rand() < 0.5 ? 'key' : 'value';
+    positionChecks++;
+    if (JSON.stringify(fast[0].locate(p, target)) !== JSON.stringify(exact[0].locate(p, target))) {
+      positionMismatches++;
+      if (positionMismatches <= 5) console.log(`position mismatch at ${p.join('.')} (${target})\n  ${JSON.stringify(text).slice(0, 300)}`);
+    }
+  }
+}
+
 const times: number[] = [];
 let exceptions = 0;
 let slow = 0;
@@ -104,6 +135,7 @@ for (let i = 0; i < COUNT; i++) {
   }
   const ms = performance.now() - t;
   times.push(ms);
+  if (i % 5 === 0) comparePositions(text);
   if (ms > LIMIT_MS) {
     slow++;
     if (slow <= 5) console.log(`slow input ${i}: ${ms.toFixed(1)} ms\n  ${JSON.stringify(text).slice(0, 300)}`);
@@ -113,6 +145,7 @@ for (let i = 0; i < COUNT; i++) {
 times.sort((a, b) => a - b);
 const p = (q: number) => +times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(3);
 console.log(`${COUNT} inputs (mutated compose-go cases, snippets, generated files; alias bombs): ${exceptions} exceptions, ${slow} over ${LIMIT_MS} ms; p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${slowest.ms.toFixed(1)} ms (input ${slowest.index}); validators loaded before timing`);
-const pass = exceptions === 0 && slow === 0;
+console.log(`positions: ${positionChecks} fast-path positions compared with the whole-file parser, ${positionMismatches} differ`);
+const pass = exceptions === 0 && slow === 0 && positionMismatches === 0;
 if (!pass) console.log('BAR MISSED');
-console.log(`RESULT manifest-fuzz ${JSON.stringify({ inputs: COUNT, exceptions, over100Ms: slow, p50Ms: p(0.5), p99Ms: p(0.99), maxMs: +slowest.ms.toFixed(1), pass })}`);
+console.log(`RESULT manifest-fuzz ${JSON.stringify({ inputs: COUNT, exceptions, over100Ms: slow, positionChecks, positionMismatches, p50Ms: p(0.5), p99Ms: p(0.99), maxMs: +slowest.ms.toFixed(1), pass })}`);

@@ -6,6 +6,7 @@
 
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
 import { fastValues, withinAliasBudget } from './fastYaml';
+import { narrowToEntry } from './yamlNarrow';
 import type { ManifestDiagnostic, PathFinding, Position, Range, ValuePath } from './types';
 
 /** Alias-bomb guard: how many alias expansions one document may cost (yaml's own default is 100 per alias). */
@@ -51,6 +52,19 @@ export function parseYaml(text: string): ParsedYaml {
     const holds = (v: unknown) => v !== null && v !== undefined;
     return exact.filter((d) => holds(d.value))[values.slice(0, i).filter(holds).length];
   };
+  // One document: a finding's entry (path[0] → path[1]) is usually enough to parse exactly (yamlNarrow.ts).
+  const entries = new Map<string, { doc: ManifestDocument; key: string } | null>();
+  const entry = (path: ValuePath) => {
+    if (values.length !== 1 || path.length < 2) return undefined;
+    const key = `${String(path[0])}\u0000${String(path[1])}`;
+    if (!entries.has(key)) {
+      const narrowed = narrowToEntry(text, path);
+      const docs = narrowed && parseYamlExact(narrowed.text).documents;
+      entries.set(key, narrowed && docs?.length === 1 && !docs[0].problems.length ? { doc: docs[0], key: narrowed.key } : null);
+    }
+    const found = entries.get(key);
+    return found ? { doc: found.doc, path: [found.key, ...path.slice(2)] } : undefined;
+  };
   const origin: Range = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
   return {
     documents: values.map((value, i) => ({
@@ -60,8 +74,14 @@ export function parseYaml(text: string): ParsedYaml {
       get range() {
         return counterpart(i)?.range ?? origin;
       },
-      locate: (path, target) => counterpart(i)?.locate(path, target) ?? origin,
-      scalarSource: (path) => counterpart(i)?.scalarSource(path),
+      locate(path, target) {
+        const e = entry(path);
+        return e ? e.doc.locate(e.path, target) : counterpart(i)?.locate(path, target) ?? origin;
+      },
+      scalarSource(path) {
+        const e = entry(path);
+        return e ? e.doc.scalarSource(e.path) : counterpart(i)?.scalarSource(path);
+      },
     })),
   };
 }
