@@ -4,43 +4,37 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineClient } from '../../src/core/engine/client';
 import { SecondEngine } from '../support/secondEngine';
-import { Editor, REPO } from './support/editor';
-import { reportFailure, RUN_ID } from './support/fixtures';
-import { SLOW, Workbench } from './support/workbench';
+import { REPO } from './support/editor';
+import { editorPerSuite, RUN_ID } from './support/fixtures';
+import { SLOW } from './support/workbench';
 
 // Scenario 3: the engine stops while Berth is open, then starts again. The
 // editor talks to a private second engine (DOCKER_HOST), so stopping it leaves
 // the main engine alone.
 describe('engine outage in a real editor (e2e)', function () {
   const engine = new SecondEngine(fs.mkdtempSync(path.join(os.tmpdir(), 'be-')));
-  let editor: Editor | undefined;
-  let wb: Workbench;
+  const suite = editorPerSuite(
+    async () => {
+      await engine.start();
+      // A volume, so the live views have something to show from this engine.
+      await new EngineClient({ kind: 'unix', socketPath: engine.socketPath }).request('POST', '/volumes/create', 'create volume', {
+        body: { Name: `berth-e2e-${RUN_ID}-outage` },
+      });
+      return { workspace: path.join(REPO, 'examples/shop'), env: { DOCKER_HOST: engine.host } };
+    },
+    async () => {
+      await engine.destroy();
+    },
+  );
 
   before(async function () {
-    this.timeout(180_000);
-    await engine.start();
-    // A volume, so the live views have something to show from this engine.
-    await new EngineClient({ kind: 'unix', socketPath: engine.socketPath }).request('POST', '/volumes/create', 'create volume', {
-      body: { Name: `berth-e2e-${RUN_ID}-outage` },
-    });
-    editor = await Editor.start({ workspace: path.join(REPO, 'examples/shop'), env: { DOCKER_HOST: engine.host } });
-    wb = new Workbench(editor.page);
-    await wb.openBerth();
-  });
-
-  afterEach(async function () {
-    await reportFailure(this, editor);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.stop();
-    await engine.destroy();
+    this.timeout(120_000);
+    await suite.wb.openBerth();
   });
 
   it('shows the unreachable welcome with its reason when the engine stops, and recovers without a reload', async function () {
-    const containers = await wb.section('Containers');
-    const volumes = await wb.section('Volumes');
+    const containers = await suite.wb.section('Containers');
+    const volumes = await suite.wb.section('Volumes');
     await volumes.row(`berth-e2e-${RUN_ID}-outage`, SLOW);
     await containers.welcome().filter({ hasText: 'No containers on this engine.' }).waitFor({ timeout: SLOW });
 
@@ -49,16 +43,16 @@ describe('engine outage in a real editor (e2e)', function () {
     await welcome.waitFor({ timeout: 15_000 });
     assert.match(await welcome.innerText(), /Retry/);
     assert.match(await welcome.innerText(), /Choose Engine/);
-    const status = wb.statusBarItem('berth.engine');
+    const status = suite.wb.statusBarItem('berth.engine');
     assert.ok((await status.innerText()).includes(engine.socketPath), 'the status bar names the socket');
     assert.match((await status.getAttribute('aria-label')) ?? (await status.innerText()), /\S/);
-    await editor!.screenshot('engine-unreachable');
+    await suite.editor.screenshot('engine-unreachable');
 
     await engine.start();
     // Back without reloading the window: the watcher reconnects on its own (backoff ≤ 10 s).
     await volumes.row(`berth-e2e-${RUN_ID}-outage`, 30_000);
     await containers.welcome().filter({ hasText: 'No containers on this engine.' }).waitFor({ timeout: 30_000 });
     assert.equal(await welcome.isVisible(), false, 'the unreachable welcome is gone');
-    await editor!.screenshot('engine-recovered');
+    await suite.editor.screenshot('engine-recovered');
   });
 });

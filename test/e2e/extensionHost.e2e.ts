@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Editor, REPO, RESULTS } from './support/editor';
-import { reportFailure, waitUntil } from './support/fixtures';
+import { REPO, RESULTS } from './support/editor';
+import { editorPerSuite, waitUntil } from './support/fixtures';
 
 // Berth's extension-host suite (test/exthost/suite: real `vscode` API, real
 // engine) run inside the extension host of a real code-server. The test-only
@@ -23,28 +23,18 @@ interface Report {
 }
 
 describe('extension-host suite in code-server (e2e)', function () {
-  let editor: Editor | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    const build = spawnSync(process.execPath, [path.join(REPO, 'test/exthost/build.mjs')], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(build.status, 0, `building the runner failed:\n${build.stdout}\n${build.stderr}`);
-    fs.rmSync(REPORT, { force: true });
-    editor = await Editor.start({
-      workspace: path.join(REPO, 'examples/shop'),
-      extraVsix: [RUNNER_VSIX],
-      env: { BERTH_EXTHOST_REPORT: REPORT, BERTH_REPO: REPO },
-    });
-  });
-
-  afterEach(async function () {
-    await reportFailure(this, editor);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.stop();
-  });
+  editorPerSuite(
+    async () => {
+      const build = spawnSync(process.execPath, [path.join(REPO, 'test/exthost/build.mjs')], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(build.status, 0, `building the runner failed:\n${build.stdout}\n${build.stderr}`);
+      fs.rmSync(REPORT, { force: true });
+      return {
+        workspace: path.join(REPO, 'examples/shop'),
+        extraVsix: [RUNNER_VSIX],
+        env: { BERTH_EXTHOST_REPORT: REPORT, BERTH_REPO: REPO },
+      };
+    },
+  );
 
   it('passes inside the extension host (commands, configuration scopes, tree providers against the engine)', async function () {
     this.timeout(200_000);

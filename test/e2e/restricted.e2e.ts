@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Editor } from './support/editor';
-import { createContainer, mainEngine, removeLabelled, reportFailure, RUN_ID } from './support/fixtures';
-import { SLOW, Workbench } from './support/workbench';
+import { createContainer, editorPerSuite, mainEngine, removeLabelled, RUN_ID } from './support/fixtures';
+import { SLOW } from './support/workbench';
 
 // Scenario 4: an untrusted folder opens in Restricted Mode. Berth still lists
 // what the engine has, and a workspace cannot redirect it to another engine:
@@ -16,38 +15,28 @@ describe('restricted mode in a real editor (e2e)', function () {
   const engine = mainEngine();
   const name = `berth-e2e-${RUN_ID}-restricted`;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-untrusted-'));
-  let editor: Editor | undefined;
-  let wb: Workbench;
-
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(path.join(folder, '.vscode'));
-    fs.writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'berth.engine': 'unix:///nonexistent/hijack.sock' }));
-    fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:1.35\n');
-    await createContainer(engine, name);
-    editor = await Editor.start({ workspace: folder, trusted: false });
-    wb = new Workbench(editor.page);
-  });
-
-  afterEach(async function () {
-    await reportFailure(this, editor);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.stop();
-    await removeLabelled(engine);
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  const suite = editorPerSuite(
+    async () => {
+      fs.mkdirSync(path.join(folder, '.vscode'));
+      fs.writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'berth.engine': 'unix:///nonexistent/hijack.sock' }));
+      fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM busybox:1.35\n');
+      await createContainer(engine, name);
+      return { workspace: folder, trusted: false };
+    },
+    async () => {
+      await removeLabelled(engine);
+      fs.rmSync(folder, { recursive: true, force: true });
+    },
+  );
 
   it('opens in Restricted Mode, still lists containers, and ignores the workspace engine setting', async function () {
-    await editor!.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: SLOW });
-    await wb.openBerth();
-    const containers = await wb.section('Containers');
+    await suite.editor.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: SLOW });
+    await suite.wb.openBerth();
+    const containers = await suite.wb.section('Containers');
     const row = await containers.row(name, SLOW);
     assert.equal(await row.icon(), 'circle-large-outline');
-    const status = await wb.statusBarItem('berth.engine').innerText();
+    const status = await suite.wb.statusBarItem('berth.engine').innerText();
     assert.doesNotMatch(status, /hijack/);
-    await editor!.screenshot('restricted-mode');
+    await suite.editor.screenshot('restricted-mode');
   });
 });

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { EngineClient } from '../../../src/core/engine/client';
 import { parseDockerHost } from '../../../src/core/engine/endpoint';
 import { waitFor } from '../../support/waitFor';
-import type { Editor } from './editor';
+import { Editor, type EditorOptions } from './editor';
+import { Workbench } from './workbench';
 
 export { waitFor as waitUntil };
 
@@ -60,4 +61,43 @@ export async function reportFailure(ctx: Mocha.Context, editor: Editor | undefin
   console.log(`    extension host log: ${log ?? '(not found)'}`);
   if (log) console.log(fs.readFileSync(log, 'utf8').split('\n').slice(-30).map((l) => `      ${l}`).join('\n'));
   console.log(`    code-server log tail:\n${editor.serverLogTail(15).replace(/^/gm, '      ')}`);
+}
+
+export interface EditorSuite {
+  readonly editor: Editor;
+  readonly wb: Workbench;
+}
+
+/**
+ * The hooks every e2e suite needs, registered in the calling describe: one
+ * editor started before the tests (after `setUp`, which returns its options),
+ * a screenshot and logs for each failed test, and the editor stopped (then
+ * `tearDown`) after them.
+ */
+export function editorPerSuite(setUp: () => Promise<EditorOptions> | EditorOptions, tearDown?: () => Promise<void> | void): EditorSuite {
+  let editor: Editor | undefined;
+  let wb: Workbench | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    editor = await Editor.start(await setUp());
+    wb = new Workbench(editor.page);
+  });
+  afterEach(async function () {
+    await reportFailure(this, editor);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await editor?.stop();
+    await tearDown?.();
+  });
+  return {
+    get editor() {
+      if (!editor) throw new Error('the editor has not started');
+      return editor;
+    },
+    get wb() {
+      if (!wb) throw new Error('the editor has not started');
+      return wb;
+    },
+  };
 }
