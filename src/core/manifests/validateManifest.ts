@@ -51,7 +51,10 @@ export function validateManifest(text: string, options: ManifestValidationOption
   const suppressed = suppressions(text);
   if (suppressed.file) return { kind, diagnostics: [] };
   const diagnostics = kind === 'compose' ? validateCompose(text, options) : validateKubernetes(text);
-  return { kind, diagnostics: diagnostics.filter((d) => !suppressed.codes.has(d.code)) };
+  const kept = diagnostics.filter((d) => !suppressed.codes.has(d.code));
+  // In file order, as people read them (checks run by stage, not by position).
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return { kind, diagnostics: kept };
 }
 
 export function validateKubernetes(text: string): ManifestDiagnostic[] {
