@@ -87,7 +87,7 @@ describe('Compose suppressions and kind detection (unit)', () => {
   const CLASH = 'services:\n  a:\n    image: x\n    ports: ["80:80"]\n  b:\n    image: x\n    ports: ["80:80"]\n    depends_on: [z]\n';
 
   it('# berth ignore=CODE drops those codes, # berth ignore-file everything', () => {
-    assert.deepEqual(validateManifest(CLASH)?.diagnostics.map((d) => d.code), ['CMP011', 'CMP025']);
+    assert.deepEqual(validateManifest(CLASH)?.diagnostics.map((d) => d.code), ['CMP025', 'CMP011'], 'in file order');
     assert.deepEqual(validateManifest(`# berth ignore=CMP025\n${CLASH}`)?.diagnostics.map((d) => d.code), ['CMP011']);
     assert.deepEqual(validateManifest(`${CLASH}  #berth ignore=CMP025, CMP011\n`)?.diagnostics, []);
     const off = validateManifest('# berth ignore-file\nservices: 3\n');

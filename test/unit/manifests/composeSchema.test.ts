@@ -218,7 +218,7 @@ describe('Compose schema findings (unit)', () => {
       ['    deploy:\n      replicas: ten\n', '4:16-4:19', /^services\.web\.deploy\.replicas is not valid: a whole number of zero or more/],
       ['    healthcheck:\n      interval: 5 sec\n', '4:16-4:21', /interval is not valid: a length of time written as a number followed by a unit/],
       ['    mem_limit: lots\n', '3:15-3:19', /mem_limit is not valid: an amount of bytes/],
-      ['    ports:\n      - true\n', '4:8-4:12', /^services\.web\.ports\[0\] must be a number, a string or a mapping with /],
+      ['    ports:\n      - true\n', '4:8-4:12', /^services\.web\.ports\[0\] must be a number, a string like "8080:80" or a mapping with target\/published/],
       ['    ports:\n      - target: eighty\n        published: 8080\n', '4:16-4:22', /^services\.web\.ports\[0\]\.target is not valid: a whole number/],
       ['    ports:\n      - target: 80\n        publish: 8080\n', '5:8-5:15', /Unknown key "publish" in services\.web\.ports\[0\] \(did you mean "published"\?\)/],
       ['    restart: 3\n', '3:13-3:14', /^services\.web\.restart must be a string like "no"$/],
