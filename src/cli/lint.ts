@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { findDockerignore, withCopyIgnoredFile } from '../core/buildcontext/dockerignoreFile';
 import { configFromEnv, findConfigFile, mergeConfigs, parseConfig } from '../core/dockerfile/config';
 import { formatFindings, OUTPUT_FORMATS, type FileResult, type OutputFormat } from '../core/dockerfile/formats';
 import { meetsThreshold } from '../core/dockerfile/linter';
@@ -29,11 +30,15 @@ Options:
       --no-fail                              exit 0 whatever the findings
       --no-shellcheck                        skip ShellCheck on RUN scripts (it runs when a
                                              shellcheck binary is on PATH; without one it is skipped)
+      --context DIR                          the build context, for CopyIgnoredFile (default: each
+                                             Dockerfile's folder; stdin has none unless given)
   -h, --help                                 this text
 
 Config: --config, else the first .hadolint.yaml/.yml or hadolint.yaml/.yml from the
 first file's directory upward, else ~/.config/hadolint.yaml and hadolint's other user
 locations; HADOLINT_* variables override the file, options override both.
+.dockerignore: <Dockerfile>.dockerignore beside the Dockerfile, else .dockerignore in the
+context, as BuildKit picks it; COPY/ADD of what it excludes is reported (CopyIgnoredFile).
 Exit status: 0 clean, 1 findings at or above the threshold (unless --no-fail) or a file could
 not be read, 2 usage or configuration error.`;
 
@@ -62,6 +67,8 @@ interface Options {
   threshold?: Severity | 'none';
   noFail: boolean;
   shellcheck: boolean;
+  /** The build context directory (--context). */
+  context?: string;
   files: string[];
 }
 
@@ -79,8 +86,15 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
     return 0;
   }
 
-  const config = await loadConfig(opts, io);
-  if (!config) return 2;
+  const loaded = await loadConfig(opts, io);
+  if (!loaded) return 2;
+  // CopyIgnoredFile is on as in the editor, so CI sees what the editor shows.
+  const config = withCopyIgnoredFile(loaded);
+  const context = opts.context === undefined ? undefined : path.resolve(io.cwd, opts.context);
+  if (context !== undefined && !(await isDirectory(context))) {
+    await io.stderr(`berth lint: --context ${opts.context}: not a directory\n`);
+    return 2;
+  }
 
   const results: FileResult[] = [];
   for (const file of opts.files) {
@@ -90,7 +104,9 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
       await io.stderr(`berth: ${file}: ${text.error}\n`);
       continue;
     }
-    const r = await lintWithShellcheck(text, { config, shellcheck: opts.shellcheck ? {} : false });
+    // The .dockerignore of the build this file would get (stdin: only with --context).
+    const ignore = file === '-' ? context && (await findDockerignore(undefined, context)) : await findDockerignore(path.resolve(io.cwd, file), context);
+    const r = await lintWithShellcheck(text, { config, dockerignore: ignore ? ignore.text : undefined, shellcheck: opts.shellcheck ? {} : false });
     if (r.shellcheckError) await io.stderr(`berth: ${file}: shellcheck failed, RUN scripts not checked: ${r.shellcheckError}\n`);
     results.push({ file, findings: r.findings });
   }
@@ -149,6 +165,9 @@ function parseArgs(argv: string[]): Options | 'help' {
       case '--no-fail':
         if (eq > 0) throw new UsageError('--no-fail takes no value');
         opts.noFail = true;
+        break;
+      case '--context':
+        opts.context = value();
         break;
       case '--no-shellcheck':
         if (eq > 0) throw new UsageError('--no-shellcheck takes no value');
@@ -244,6 +263,14 @@ async function readCapped(file: string): Promise<Buffer> {
     return Buffer.concat(chunks);
   } finally {
     await handle.close();
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -252,4 +252,52 @@ describe('berth lint (CLI process)', function () {
       assert.match(missing.stderr, /nope\.yaml: cannot read config: no such file/);
     });
   });
+
+  describe('.dockerignore (CopyIgnoredFile)', () => {
+    const COPY = 'FROM alpine:3.20\nCOPY a.txt b.txt /x/\n';
+    /** The CopyIgnoredFile findings of a JSON run, as `line severity message`. */
+    const ignoredCopies = (r: Run) => json(r).filter((f) => f.code === 'CopyIgnoredFile').map((f) => `${f.line} ${f.severity} ${f.message}`);
+
+    it('reads the .dockerignore beside the Dockerfile, on by default as in the editor', async () => {
+      await put('app/Dockerfile', COPY);
+      const clean = lint(['-f', 'json', '--no-fail', 'app/Dockerfile']);
+      assert.deepEqual(ignoredCopies(clean), [], 'no .dockerignore: nothing to check');
+      await put('app/.dockerignore', '# build output\nb.txt\n');
+      const r = lint(['-f', 'json', '--no-fail', 'app/Dockerfile']);
+      assert.equal(r.stderr, '');
+      assert.deepEqual(ignoredCopies(r), ['2 warning Attempting to Copy file "b.txt" that is excluded by .dockerignore']);
+      // Only the working directory differs: the Dockerfile's folder is still the context.
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', path.join(work, 'app/Dockerfile')], { cwd: home })), ['2 warning Attempting to Copy file "b.txt" that is excluded by .dockerignore']);
+    });
+
+    it('prefers <Dockerfile>.dockerignore, as BuildKit does', async () => {
+      await put('app/api.Dockerfile', COPY);
+      await put('app/.dockerignore', 'b.txt\n');
+      await put('app/api.Dockerfile.dockerignore', 'a.txt\n');
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', 'app/api.Dockerfile'])), ['2 warning Attempting to Copy file "a.txt" that is excluded by .dockerignore']);
+    });
+
+    it('keeps the configured severity, ignore and # check=skip', async () => {
+      await put('app/Dockerfile', COPY);
+      await put('app/.dockerignore', 'b.txt\n');
+      const info = await put('info.yaml', 'override:\n  info: [CopyIgnoredFile]\n');
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', '--config', info, 'app/Dockerfile'])), ['2 info Attempting to Copy file "b.txt" that is excluded by .dockerignore']);
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', 'app/Dockerfile'], { env: { HADOLINT_IGNORE: 'CopyIgnoredFile' } })), []);
+      await put('app/Dockerfile', `# check=skip=CopyIgnoredFile\n${COPY}`);
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', 'app/Dockerfile'])), []);
+    });
+
+    it('uses --context DIR for files and stdin; stdin has no context without it', async () => {
+      await put('ctx/.dockerignore', 'a.txt\n');
+      await put('df/Dockerfile', COPY);
+      await put('df/.dockerignore', 'b.txt\n');
+      const a = ['2 warning Attempting to Copy file "a.txt" that is excluded by .dockerignore'];
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', '--context', 'ctx', 'df/Dockerfile'])), a, "the context's .dockerignore, not the one beside the file");
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', '-'], { input: COPY })), [], 'stdin: no context');
+      assert.deepEqual(ignoredCopies(lint(['-f', 'json', '--no-fail', '--context=ctx', '-'], { input: COPY })), a);
+      const bad = lint(['--context', 'nope', 'df/Dockerfile']);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /--context nope: not a directory/);
+    });
+  });
 });

@@ -8,7 +8,9 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   const stages: Stage[] = [];
   // Lower-cased stage name → the latest stage of that name (FROM <name> refers to it).
   const byName = new Map<string, Stage>();
-  for (const ins of parsed.instructions) {
+  const list = parsed.instructions;
+  for (let k = 0; k < list.length; k++) {
+    const ins = list[k];
     if (ins.keyword === 'FROM') {
       const stage = stageOf(ins, stages.length, byName, globalArgDefaults);
       stages.push(stage);
@@ -22,32 +24,61 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
       for (const [name, value] of argDeclarations(ins.rest)) globalArgDefaults.set(name, value);
     }
   }
-  return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions };
+  return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions, memo: undefined };
 }
 
 function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, Stage>, args: Map<string, string | undefined>): Stage {
-  const words = wordsOf(from);
-  const image = words[0]?.text ?? '';
-  const imageRange = words[0] ? rangeIn(from, from.restOffset + words[0].start, words[0].text.length) : from.argsRange;
-  let name: string | undefined;
-  let nameRange: Range | undefined;
-  if (words.length >= 3 && words[1].text.toLowerCase() === 'as') {
-    name = words[2].text;
-    nameRange = rangeIn(from, from.restOffset + words[2].start, name.length);
-  }
+  const { count, texts, starts } = scanWords(from.rest);
+  const image = count ? texts[0] : '';
+  const imageStart = count ? starts[0] : -1;
+  const named = count >= 3 && texts[1].toLowerCase() === 'as';
+  const name = named ? texts[2] : undefined;
+  const nameStart = named ? starts[2] : -1;
   const resolvedImage = substitute(image, args);
   // Stage names are case-insensitive for lookups (builders lower-case them).
   const parent = resolvedImage === undefined ? undefined : byName.get(resolvedImage.toLowerCase());
-  return { index, from, name, nameRange, image, imageRange, resolvedImage, parent, instructions: [] };
+  return new ParsedStage(index, from, name, nameStart, image, imageStart, resolvedImage, parent);
+}
+
+/** A stage; the ranges of its image and name are made when asked for (few are ever reported). */
+class ParsedStage implements Stage {
+  readonly instructions: Instruction[] = [];
+  private imageRangeCache: Range | undefined = undefined;
+  private nameRangeCache: Range | undefined = undefined;
+
+  constructor(
+    readonly index: number,
+    readonly from: Instruction,
+    readonly name: string | undefined,
+    /** Offsets in the FROM's `rest`; -1 when absent. */
+    private readonly nameStart: number,
+    readonly image: string,
+    private readonly imageStart: number,
+    readonly resolvedImage: string | undefined,
+    readonly parent: Stage | undefined,
+  ) {}
+
+  get imageRange(): Range {
+    const from = this.from;
+    return (this.imageRangeCache ??= this.imageStart >= 0 ? rangeIn(from, from.restOffset + this.imageStart, this.image.length) : from.argsRange);
+  }
+
+  get nameRange(): Range | undefined {
+    if (this.name === undefined) return undefined;
+    return (this.nameRangeCache ??= rangeIn(this.from, this.from.restOffset + this.nameStart, this.name.length));
+  }
 }
 
 /** `ARG a=1 b` → [[a,'1'],[b,undefined]] (quotes around values removed). */
 export function argDeclarations(rest: string): Array<[string, string | undefined]> {
-  return splitWords(rest).map(({ text }) => {
+  const { count, texts } = scanWords(rest);
+  const out: Array<[string, string | undefined]> = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const text = texts[k];
     const eq = text.indexOf('=');
-    if (eq < 0) return [text, undefined];
-    return [text.slice(0, eq), unquote(text.slice(eq + 1))];
-  });
+    out[k] = eq < 0 ? [text, undefined] : [text.slice(0, eq), unquote(text.slice(eq + 1))];
+  }
+  return out;
 }
 
 /**
@@ -57,20 +88,59 @@ export function argDeclarations(rest: string): Array<[string, string | undefined
  */
 export function substitute(text: string, vars: { get(name: string): string | undefined }): string | undefined {
   if (!text.includes('$')) return text;
+  // The expression /\$(?:\{(NAME)(?:(:?[-+])([^}]*))?\}|(NAME))/g, scanned by
+  // hand: it runs for most ENV and FROM lines, and a replace with a callback
+  // allocated per call. A `$` that starts no reference stays as written.
   let unknown = false;
-  const out = text.replace(VARIABLE, (_m, braced: string, op: string, word: string, bare: string) => {
-    const name = braced ?? bare;
+  let out = '';
+  let from = 0; // start of the text not yet copied
+  for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i)) {
+    let name: string;
+    let op: string | undefined;
+    let word: string | undefined;
+    let end: number; // just past the reference
+    if (text.charCodeAt(i + 1) === 123 /* { */ && isNameStart(text.charCodeAt(i + 2))) {
+      let k = i + 3;
+      while (isNameChar(text.charCodeAt(k))) k++;
+      name = text.slice(i + 2, k);
+      const close = text.indexOf('}', k);
+      const opLength = text[k] === ':' ? 2 : 1;
+      const sign = text[k + opLength - 1];
+      if ((sign === '-' || sign === '+') && close >= k + opLength) {
+        op = text.slice(k, k + opLength);
+        word = text.slice(k + opLength, close);
+        end = close + 1;
+      } else if (text[k] === '}') end = k + 1;
+      else {
+        i++; // not a reference (and `$` followed by `{` is no bare one either)
+        continue;
+      }
+    } else if (isNameStart(text.charCodeAt(i + 1))) {
+      let k = i + 2;
+      while (isNameChar(text.charCodeAt(k))) k++;
+      name = text.slice(i + 1, k);
+      end = k;
+    } else {
+      i++;
+      continue;
+    }
     const value = vars.get(name);
     const set = value !== undefined && (op?.startsWith(':') ? value !== '' : true);
-    if (op?.endsWith('-')) return set ? value! : word ?? '';
-    if (op?.endsWith('+')) return set ? word ?? '' : '';
-    if (value === undefined) unknown = true;
-    return value ?? '';
-  });
-  return unknown ? undefined : out;
+    let replacement: string;
+    if (op?.endsWith('-')) replacement = set ? value! : (word ?? '');
+    else if (op?.endsWith('+')) replacement = set ? (word ?? '') : '';
+    else {
+      if (value === undefined) unknown = true;
+      replacement = value ?? '';
+    }
+    out += text.slice(from, i) + replacement;
+    from = i = end;
+  }
+  return unknown ? undefined : out + text.slice(from);
 }
 
-const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 const QUOTED = /^(["']).*\1$/s;
 
 /** A copy of a map (`new Map(map)` goes through the iterator protocol, slower for the many small maps copied per run). */
@@ -103,7 +173,29 @@ export interface Word {
  * match object per word was the largest allocation of a lint run.)
  */
 export function splitWords(s: string): Word[] {
-  const words: Word[] = [];
+  const scan = scanWords(s);
+  const words: Word[] = new Array(scan.count);
+  for (let k = 0; k < scan.count; k++) words[k] = { text: scan.texts[k], start: scan.starts[k] };
+  return words;
+}
+
+/** Words as parallel lists; `count` of them are valid. */
+export interface WordScan {
+  count: number;
+  texts: string[];
+  starts: number[];
+}
+
+const SCAN: WordScan = { count: 0, texts: [], starts: [] };
+
+/**
+ * `splitWords` without an object per word, for readers that turn the words
+ * into objects of their own at once: the result is a scratch that the next
+ * call (of either function) overwrites, so read it before splitting again.
+ */
+export function scanWords(s: string): WordScan {
+  const scan = SCAN;
+  scan.count = 0;
   const n = s.length;
   let i = 0;
   while (i < n) {
@@ -131,10 +223,13 @@ export function splitWords(s: string): Word[] {
       } else if (isSpace(c)) break;
       else i++;
     }
-    if (i > start) words.push({ text: s.slice(start, i), start });
-    else i++; // a space, or a backslash that escapes nothing
+    if (i > start) {
+      scan.texts[scan.count] = s.slice(start, i);
+      scan.starts[scan.count] = start;
+      scan.count++;
+    } else i++; // a space, or a backslash that escapes nothing
   }
-  return words;
+  return scan;
 }
 
 const DQUOTE = 34;

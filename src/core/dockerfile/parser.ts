@@ -1,5 +1,5 @@
-import { isSpace } from './model';
-import type { Comment, Directive, Flag, Heredoc, Instruction, ParseProblem, ParsedDockerfile, Position, Range } from './types';
+import { firstVisible, leadingSpace, NONE, ParsedInstruction, type Segment, skipSpace, skipWord } from './parsedInstruction';
+import type { Comment, Directive, Instruction, ParseProblem, ParsedDockerfile, Range } from './types';
 
 // A Dockerfile parser that keeps exact positions and never gives up: a problem
 // is recorded and parsing goes on with the next line. Written by hand because
@@ -12,13 +12,6 @@ const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const FLAG_KEYWORDS = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
-
-interface Segment {
-  /** Offset in the joined args where this physical piece starts. */
-  offset: number;
-  line: number;
-  column: number;
-}
 
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.split(/\r\n|\r|\n/);
@@ -42,6 +35,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
   }
 
+  const read = new Joined();
   while (i < lines.length) {
     const first = firstVisible(lines[i]);
     if (first === '') {
@@ -54,9 +48,9 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       continue;
     }
     const start = i;
-    const parsed = readInstruction(lines, i, escape, comments);
-    i = parsed.next;
-    const ins = makeInstruction(lines, start, parsed.segments, parsed.args, parsed.endLine, parsed.empty, problems);
+    readInstruction(lines, i, escape, comments, read);
+    i = read.next;
+    const ins = makeInstruction(lines, start, read, problems);
     // Only `<<` can start a heredoc; most instructions have none.
     if (HEREDOC_KEYWORDS.has(ins.keyword) && ins.rest.includes('<<')) i = readHeredocs(lines, i, ins, problems);
     instructions.push(ins);
@@ -64,15 +58,31 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return { lines, directives, escape, instructions, comments, problems };
 }
 
+/**
+ * What readInstruction found: one object per parse, refilled for each
+ * instruction (a result object per instruction was garbage on large files).
+ */
+class Joined {
+  /** The pieces, when the instruction spans several lines. */
+  segments: Segment[] | undefined = undefined;
+  /** Where the arguments start, on the instruction's first line. */
+  column = 0;
+  args = '';
+  next = 0;
+  endLine = 0;
+  empty: number[] = NONE;
+}
+
 /** Joins an instruction's physical lines (continuations), skipping comment and empty lines inside it. */
-function readInstruction(lines: string[], from: number, escape: string, comments: Comment[]) {
-  // Most instructions are one line without empty lines: small arrays, allocated when needed.
+function readInstruction(lines: string[], from: number, escape: string, comments: Comment[], out: Joined): void {
+  // Most instructions are one line without empty lines: arrays only when needed.
   let segments: Segment[] | undefined;
   let empty: number[] | undefined;
   let args = '';
   let i = from;
   let endLine = from;
   let first = true;
+  let firstColumn = 0;
   for (; i < lines.length; i++) {
     const raw = lines[i];
     if (!first) {
@@ -91,11 +101,14 @@ function readInstruction(lines: string[], from: number, escape: string, comments
     let column = 0;
     if (first) {
       // Skip the keyword; args start after it and its whitespace.
-      column = leadingWord(body)?.[2] ?? 0;
+      const lead = skipSpace(body, 0);
+      const word = skipWord(body, lead);
+      column = firstColumn = word > lead ? skipSpace(body, word) : 0;
+    } else {
+      // A continuation: now the pieces need a list (the first one included).
+      segments ??= [{ offset: 0, line: from, column: firstColumn }];
+      segments.push({ offset: args.length, line: i, column });
     }
-    const segment = { offset: args.length, line: i, column };
-    if (segments) segments.push(segment);
-    else segments = [segment];
     args += body.slice(column);
     endLine = i;
     first = false;
@@ -106,21 +119,12 @@ function readInstruction(lines: string[], from: number, escape: string, comments
   }
   // A continuation at the end of the file: trailing empty lines are not "inside" it.
   while (empty?.length && empty[empty.length - 1] > endLine) empty.pop();
-  return { segments: segments ?? [], args, next: i, endLine, empty: empty ?? NONE };
-}
-
-/**
- * The first character of `line.trim()` ('' for a blank line). Scans plain
- * indentation by hand: trimming every line of a 10,000-line file allocates.
- */
-function firstVisible(line: string): string {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) continue;
-    if (c > 32 && c < 127) return line[i];
-    break; // other whitespace (\r, \v, NBSP, ...): let trim() decide
-  }
-  return line.trim().charAt(0);
+  out.segments = segments && segments.slice(); // exact size: kept to the end of the run
+  out.column = firstColumn;
+  out.args = args;
+  out.next = i;
+  out.endLine = endLine;
+  out.empty = empty?.length ? empty : NONE;
 }
 
 function commentAt(lines: string[], i: number): Comment {
@@ -139,159 +143,50 @@ function continues(line: string, escape: string): number | undefined {
   return n % 2 === 1 ? end - 1 : undefined;
 }
 
-/** The shared value of empty lists (flags, heredocs, empty lines): most instructions have none. */
-const NONE = Object.freeze([]) as never[];
-
-/**
- * An instruction as parsed. `argsPosition` is a method over the physical
- * pieces (`segments`) instead of a closure per instruction: a 10,000-line file
- * has thousands of instructions. A trigger shares its ONBUILD's pieces, its
- * offsets shifted by `base`. The ranges are built on first use from plain
- * numbers: few instructions are ever reported, and every object kept until the
- * end of a run costs garbage-collection time.
- */
-class ParsedInstruction implements Instruction {
-  declare trigger?: Instruction;
-  flags: Flag[] = NONE;
-  rest = '';
-  restOffset = 0;
-  json?: string[];
-  heredocs: Heredoc[] = NONE;
-  /** Readings derived by the rules (see memoizeInstruction). */
-  memo: unknown[] | undefined = undefined;
-  private keywordRangeCache?: Range;
-  private rangeCache?: Range;
-  private argsRangeCache?: Range;
-
-  constructor(
-    public keyword: string,
-    public rawKeyword: string,
-    public args: string,
-    public emptyContinuationLines: number[],
-    private readonly segments: readonly Segment[],
-    /** Offset of these args in the segments' joined text, and that text's length. */
-    private readonly base: number,
-    private readonly limit: number,
-    /** Where the keyword starts, and where the instruction ends. */
-    private readonly line: number,
-    private readonly column: number,
-    private readonly endLine: number,
-    private readonly endColumn: number,
-    /** For a trigger: its ONBUILD, whose keyword end is where offsets land when there are no segments. */
-    private readonly owner?: Instruction,
-  ) {}
-
-  get keywordRange(): Range {
-    return (this.keywordRangeCache ??= { start: { line: this.line, column: this.column }, end: { line: this.line, column: this.column + this.rawKeyword.length } });
-  }
-
-  get range(): Range {
-    return (this.rangeCache ??= { start: this.keywordRange.start, end: { line: this.endLine, column: this.endColumn } });
-  }
-
-  set range(range: Range) {
-    this.rangeCache = range;
-  }
-
-  get argsRange(): Range {
-    return (this.argsRangeCache ??= { start: this.argsPosition(0), end: this.argsPosition(this.args.length) });
-  }
-
-  argsPosition(offset: number): Position {
-    const o = Math.max(0, Math.min(this.base + offset, this.limit));
-    const segments = this.segments;
-    let seg = segments[0];
-    for (let k = 1; k < segments.length && segments[k].offset <= o; k++) seg = segments[k];
-    return seg ? { line: seg.line, column: seg.column + (o - seg.offset) } : (this.owner ?? this).keywordRange.end;
-  }
-
-  /** Flags, the rest and the exec form, once `args` is known. */
-  readArguments(flagged: boolean, restOffset: number): void {
-    if (flagged) ({ flags: this.flags, restOffset } = readFlags(this.args, this));
-    this.restOffset = restOffset;
-    this.rest = this.args.slice(restOffset);
-    this.json = execForm(this.rest);
-  }
-}
-
-function makeInstruction(lines: string[], start: number, segments: Segment[], joined: string, endLine: number, empty: number[], problems: ParseProblem[]): Instruction {
+function makeInstruction(lines: string[], start: number, read: Joined, problems: ParseProblem[]): Instruction {
   const first = lines[start];
-  const [lead, keywordEnd] = leadingWord(first)!; // the line is not blank
-  const rawKeyword = first.slice(lead, keywordEnd);
-  const keyword = rawKeyword.toUpperCase();
-  const args = joined.trimEnd();
-  const ins = new ParsedInstruction(keyword, rawKeyword, args, empty, segments, 0, args.length, start, lead, endLine, lines[endLine].length);
+  const lead = skipSpace(first, 0);
+  const { raw: rawKeyword, upper: keyword } = keywordOf(first, lead, skipWord(first, lead)); // the line is not blank
+  const args = read.args.trimEnd();
+  const endLine = read.endLine;
+  const ins = new ParsedInstruction(keyword, rawKeyword, args, read.empty, read.segments, start, read.column, 0, start, lead, endLine, lines[endLine].length);
   ins.readArguments(FLAG_KEYWORDS.has(keyword), 0);
-  if (keyword === 'ONBUILD' && ins.rest.trim()) ins.trigger = triggerOf(ins, segments, problems);
+  if (keyword === 'ONBUILD' && ins.rest.trim()) ins.trigger = triggerOf(ins, read.segments, start, read.column, problems);
   return ins;
 }
 
-/** `/^(\s*)(\S+)(\s*)/` by hand: where the leading space, the word and the space after it end; undefined for blank text. */
-function leadingWord(s: string): [number, number, number] | undefined {
-  let i = 0;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  const lead = i;
-  while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
-  if (i === lead) return undefined;
-  const word = i;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  return [lead, word, i];
+// Keywords as written in most files, with their upper-case form: every
+// instruction keeps both strings until the end of a run, so the common
+// spellings share one copy each. Found by length and comparison in place
+// (no slice to hash), since every instruction asks.
+const KNOWN_KEYWORDS: Array<Array<{ raw: string; upper: string }>> = [];
+for (const k of ['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL']) {
+  for (const raw of [k, k.toLowerCase()]) (KNOWN_KEYWORDS[k.length] ??= []).push({ raw, upper: k });
 }
 
-// Module-level: a RegExp literal inside a function is a new object per call.
-const FLAG = /\s*(--([A-Za-z0-9_-]+)(?:=((?:"[^"]*"|'[^']*'|\S)*))?)(?=\s|$)/y;
-const QUOTED = /^(["']).*\1$/;
-const SPACE = /\s/;
-
-/** Leading `--name[=value]` words. */
-function readFlags(args: string, ins: Instruction): { flags: Flag[]; restOffset: number } {
-  const flags: Flag[] = [];
-  let pos = 0;
-  for (;;) {
-    FLAG.lastIndex = pos;
-    const m = FLAG.exec(args);
-    if (!m) break;
-    const begin = m.index + m[0].length - m[1].length;
-    flags.push({ name: m[2], value: m[3] === undefined ? undefined : unquote(m[3]), range: { start: ins.argsPosition(begin), end: ins.argsPosition(begin + m[1].length) } });
-    pos = FLAG.lastIndex;
-  }
-  while (pos < args.length && SPACE.test(args[pos])) pos++;
-  return flags.length ? { flags, restOffset: pos } : { flags: NONE, restOffset: leadingSpace(args) };
+/** The keyword in `text` from `start` to `end`, as written and upper-cased. */
+function keywordOf(text: string, start: number, end: number): { raw: string; upper: string } {
+  const known = KNOWN_KEYWORDS[end - start];
+  if (known) for (let k = 0; k < known.length; k++) if (text.startsWith(known[k].raw, start)) return known[k];
+  const raw = text.slice(start, end);
+  return { raw, upper: raw.toUpperCase() };
 }
 
-function leadingSpace(s: string): number {
-  return s.length - s.trimStart().length;
-}
 
-function unquote(v: string): string {
-  return QUOTED.test(v) ? v.slice(1, -1) : v;
-}
-
-/** The exec form: a JSON array of strings (anything else is shell form, as builders treat it). */
-function execForm(rest: string): string[] | undefined {
-  if (firstVisible(rest) !== '[') return undefined;
-  try {
-    const v = JSON.parse(rest.trim()) as unknown;
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** ONBUILD's trigger, as an instruction of its own whose positions lie inside the ONBUILD. */
-function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[], problems: ParseProblem[]): Instruction | undefined {
+/** ONBUILD's trigger, as an instruction of its own whose positions lie inside the ONBUILD (it shares the ONBUILD's pieces). */
+function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | undefined, argsLine: number, argsColumn: number, problems: ParseProblem[]): Instruction | undefined {
   const text = onbuild.rest;
-  const m = leadingWord(text);
-  if (!m) return undefined;
-  const [lead, keywordEnd, argsEnd] = m;
+  const lead = skipSpace(text, 0);
+  const keywordEnd = skipWord(text, lead);
+  if (keywordEnd === lead) return undefined;
+  const argsEnd = skipSpace(text, keywordEnd);
   const base = onbuild.restOffset;
   const kwStart = onbuild.argsPosition(base + lead);
-  const rawKeyword = text.slice(lead, keywordEnd);
-  const keyword = rawKeyword.toUpperCase();
+  const { raw: rawKeyword, upper: keyword } = keywordOf(text, lead, keywordEnd);
   const argsStart = base + argsEnd;
   const args = onbuild.args.slice(argsStart);
   const end = onbuild.range.end;
-  const trigger = new ParsedInstruction(keyword, rawKeyword, args, NONE, segments, argsStart, onbuild.args.length, kwStart.line, kwStart.column, end.line, end.column, onbuild);
+  const trigger = new ParsedInstruction(keyword, rawKeyword, args, NONE, segments, argsLine, argsColumn, argsStart, kwStart.line, kwStart.column, end.line, end.column);
   trigger.readArguments(FLAG_KEYWORDS.has(keyword), leadingSpace(args));
   if (!/^[A-Za-z]+$/.test(rawKeyword)) problems.push({ message: `ONBUILD trigger "${rawKeyword}" is not an instruction`, range: { start: trigger.keywordRange.start, end: trigger.argsPosition(0) } });
   return trigger;

@@ -54,6 +54,8 @@ export interface DockerfileModel {
   stages: Stage[];
   /** Every instruction in file order (ONBUILD triggers not flattened). */
   instructions: Instruction[];
+  /** Readings derived by the rules (see memo.ts). */
+  memo?: unknown[];
 }
 
 export interface Report {

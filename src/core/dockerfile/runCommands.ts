@@ -10,45 +10,81 @@ import type { Command } from './shell';
 /** Command names to look for, or a test on the name (`pip…`). */
 export type Names = readonly string[] | ReadonlySet<string> | ((name: string) => boolean);
 
-interface CommandAt {
-  cmd: Command;
-  site: RunSite;
-  /** Index of the command in its script. */
-  index: number;
-  /** Position in the stream, to merge the lists of several names in order. */
-  seq: number;
+/**
+ * A stream's commands by name. Commands are numbered in file order across the
+ * stream; the lists hold those numbers (plain number arrays: a stream of
+ * thousands of commands would otherwise keep an object per command until the
+ * end of the run).
+ */
+interface ByName {
+  lists: Map<string, number[]>;
+  /** The names that occur, in order of first occurrence (iterated without an iterator object). */
+  names: string[];
+  /** By command number: the command, its RUN and its index in the script. */
+  cmds: Command[];
+  sites: RunSite[];
+  indexes: number[];
 }
 
-/** A stream's commands by name, each list in file order. */
-const commandsByName = memoize((stream: Stream) => {
-  const byName = new Map<string, CommandAt[]>();
-  let seq = 0;
-  for (const site of stream.sites) {
+const commandsByName = memoize((stream: Stream): ByName => {
+  const by: ByName = { lists: new Map(), names: [], cmds: [], sites: [], indexes: [] };
+  const streamSites = stream.sites;
+  for (let k = 0; k < streamSites.length; k++) {
+    const site = streamSites[k];
     const cmds = site.script.commands;
     for (let index = 0; index < cmds.length; index++) {
-      const at = { cmd: cmds[index], site, index, seq: seq++ };
-      const list = byName.get(at.cmd.name);
-      if (list) list.push(at);
-      else byName.set(at.cmd.name, [at]);
+      const seq = by.cmds.length;
+      const name = cmds[index].name;
+      by.cmds.push(cmds[index]);
+      by.sites.push(site);
+      by.indexes.push(index);
+      const list = by.lists.get(name);
+      if (list) list.push(seq);
+      else {
+        by.lists.set(name, [seq]);
+        by.names.push(name);
+      }
     }
   }
-  return byName;
+  return by;
 });
 
-/** The stream's commands with one of `names`, in file order. */
-function named(stream: Stream, names: Names): readonly CommandAt[] {
-  const byName = commandsByName(stream);
-  const lists: CommandAt[][] = [];
+const NO_COMMANDS: readonly number[] = Object.freeze([]);
+const isList = (names: Names): names is readonly string[] => Array.isArray(names);
+
+// The two lookups below are asked by every rule that names commands, on every
+// run: plain loops, without callbacks or iterators (small files paid for them).
+
+/** The numbers of the stream's commands with one of `names`, in file order. */
+function named(by: ByName, names: Names): readonly number[] {
+  const { lists, names: present } = by;
+  if (!present.length) return NO_COMMANDS;
+  const found: number[][] = [];
   if (typeof names === 'function') {
-    for (const [name, list] of byName) if (names(name)) lists.push(list);
-  } else {
-    for (const name of names) {
-      const list = byName.get(name);
-      if (list) lists.push(list);
+    for (let i = 0; i < present.length; i++) if (names(present[i])) found.push(lists.get(present[i])!);
+  } else if (isList(names)) {
+    for (let i = 0; i < names.length; i++) {
+      const list = lists.get(names[i]);
+      if (list) found.push(list);
     }
+  } else {
+    for (let i = 0; i < present.length; i++) if (names.has(present[i])) found.push(lists.get(present[i])!);
   }
-  if (lists.length <= 1) return lists[0] ?? [];
-  return lists.flat().sort((a, b) => a.seq - b.seq);
+  if (found.length <= 1) return found[0] ?? NO_COMMANDS;
+  return found.flat().sort((a, b) => a - b);
+}
+
+/** Does the stream run a command with one of `names`? */
+function runsIn(stream: Stream, names: Names): boolean {
+  const { lists, names: present } = commandsByName(stream);
+  if (typeof names === 'function') {
+    for (let i = 0; i < present.length; i++) if (names(present[i])) return true;
+  } else if (isList(names)) {
+    for (let i = 0; i < names.length; i++) if (lists.has(names[i])) return true;
+  } else {
+    for (let i = 0; i < present.length; i++) if (names.has(present[i])) return true;
+  }
+  return false;
 }
 
 /** The streams a rule judges: the build's, plus ONBUILD triggers for the rules hadolint also applies there. */
@@ -60,18 +96,31 @@ function streamsOf(ctx: RuleContext, withOnbuild: boolean): Stream[] {
 /** Does any RUN (or ONBUILD RUN) run a command with one of `names`? */
 export function runsAny(model: DockerfileModel, names: Names): boolean {
   const s = runStreams(model);
-  return named(s.main, names).length > 0 || named(s.onbuild, names).length > 0;
+  return runsIn(s.main, names) || runsIn(s.onbuild, names);
 }
 
 /** Calls `fn` for each command with one of `names` in the RUNs a rule judges, in file order. */
 export function eachCommand(ctx: RuleContext, withOnbuild: boolean, names: Names, fn: (cmd: Command, site: RunSite, index: number) => void) {
-  for (const stream of streamsOf(ctx, withOnbuild)) for (const at of named(stream, names)) fn(at.cmd, at.site, at.index);
+  const s = runStreams(ctx.model);
+  eachIn(s.main, names, fn);
+  if (withOnbuild) eachIn(s.onbuild, names, fn);
+}
+
+function eachIn(stream: Stream, names: Names, fn: (cmd: Command, site: RunSite, index: number) => void) {
+  const by = commandsByName(stream);
+  const seqs = named(by, names);
+  for (let i = 0; i < seqs.length; i++) fn(by.cmds[seqs[i]], by.sites[seqs[i]], by.indexes[seqs[i]]);
 }
 
 /** The RUNs of a stream that run a command with one of `names`, in file order. */
 export function sitesRunning(stream: Stream, names: Names): RunSite[] {
+  const by = commandsByName(stream);
+  const seqs = named(by, names);
   const out: RunSite[] = [];
-  for (const at of named(stream, names)) if (!out.length || out[out.length - 1] !== at.site) out.push(at.site);
+  for (let i = 0; i < seqs.length; i++) {
+    const site = by.sites[seqs[i]];
+    if (!out.length || out[out.length - 1] !== site) out.push(site);
+  }
   return out;
 }
 

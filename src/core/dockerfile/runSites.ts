@@ -7,8 +7,10 @@
 // pass that only sees the triggers (no FROM, no plain instructions). The
 // `onbuild` stream reproduces that pass; the `main` stream is the build itself.
 
-import { argDeclarations, copyMap, splitWords, substitute, unquote } from './model';
-import type { DockerfileModel, RuleContext } from './rule';
+import { memoize } from './memo';
+import { walk } from './rules/instructionUtil';
+import { argDeclarations, copyMap, scanWords, splitWords, substitute, unquote } from './model';
+import type { DockerfileModel, RuleContext, Stage } from './rule';
 import { scriptSource, type Source } from './runSources';
 import { parseShell, type Command, type Script, type Span, type Word } from './shell';
 import type { Fix, Instruction, Position, Range } from './types';
@@ -67,16 +69,8 @@ export interface RunStreams {
   siteOf(ins: Instruction): RunSite | undefined;
 }
 
-const cache = new WeakMap<DockerfileModel, RunStreams>();
-
-export function runStreams(model: DockerfileModel): RunStreams {
-  let streams = cache.get(model);
-  if (!streams) {
-    streams = build(model);
-    cache.set(model, streams);
-  }
-  return streams;
-}
+/** The model's RUNs, read once per model. */
+export const runStreams: (model: DockerfileModel) => RunStreams = memoize(build);
 
 const DEFAULT_SHELL: ShellState = { nonPosix: false, pipefail: false };
 const NON_POSIX = new Set(['pwsh', 'powershell', 'cmd']);
@@ -85,17 +79,35 @@ const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
 function build(model: DockerfileModel): RunStreams {
   const main = mainStream(model);
   const onbuild = onbuildStream(model);
-  let byIns: Map<Instruction, RunSite> | undefined; // built when first asked for
-  return { main, onbuild, siteOf: (ins) => (byIns ??= new Map(main.sites.map((s) => [s.ins, s] as const))).get(ins) };
+  return { main, onbuild, siteOf: siteLookup(main) };
 }
+
+/** The main-stream site of a RUN, from a map built when first asked for. */
+function siteLookup(main: Stream): (ins: Instruction) => RunSite | undefined {
+  let byIns: Map<Instruction, RunSite> | undefined;
+  return (ins) => (byIns ??= new Map(main.sites.map((s) => [s.ins, s] as const))).get(ins);
+}
+
+/** Would something left behind in a stage end up in an image: the last stage, or one a later FROM builds on? */
+function reachesImage(stages: readonly Stage[]): (ref: StageRef) => boolean {
+  const last = stages.length ? fromSignature(stages[stages.length - 1].from) : 'scratch';
+  const bases = new Set(stages.map((s) => s.image.toLowerCase()));
+  return (ref) => {
+    if (ref.index === stages.length - 1 || ref.signature === last) return true;
+    const name = stages[ref.index]?.name?.toLowerCase();
+    return name !== undefined && bases.has(name);
+  };
+}
+
+const ALWAYS = () => true;
 
 function mainStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
-  const stageOf = new Map(model.stages.map((st) => [st.from, st] as const));
-  const args = new Map<string, string>(); // hadolint keeps ARG values across stages
-  let env = new Map<string, string>();
+  const values = new Values(new Map(), new Map()); // hadolint keeps ARG values across stages
+  const args = values.args;
+  let env = values.env;
   let shell = DEFAULT_SHELL;
-  let stage: StageRef = { index: -1, signature: 'scratch' };
+  let stage: StageRef = BEFORE_FROM;
   const endEnv = new Map<number, Map<string, string>>();
   const endShell = new Map<number, ShellState>();
   const pragmas = shellPragmas(model);
@@ -103,54 +115,47 @@ function mainStream(model: DockerfileModel): Stream {
   // ARG and ENV values for the RUNs, until the next ARG, ENV or FROM (RUNs in a row share them).
   let vars: Map<string, string> | undefined;
 
-  for (const ins of model.instructions) {
+  const placed = walk(model);
+  for (let k = 0; k < placed.length; k++) {
+    const ins = placed[k].instruction;
     while (pragmas.length && pragmas[0].line < ins.range.start.line) pragmaShell = pragmas.shift()!.nonPosix;
     if (ins.keyword === 'FROM' || ins.keyword === 'ARG' || ins.keyword === 'ENV') vars = undefined;
     if (ins.keyword === 'FROM') {
       endEnv.set(stage.index, env);
       endShell.set(stage.index, shell);
-      const s = stageOf.get(ins);
+      const s = placed[k].stage; // a FROM is placed in its own stage
       const index = s?.index ?? stage.index + 1;
-      stage = { index, signature: fromSignature(ins) };
+      stage = new StageOf(index, ins);
       const parent = s?.parent?.index;
       const parentEnv = parent !== undefined ? endEnv.get(parent) : undefined;
-      env = parentEnv ? copyMap(parentEnv) : new Map();
+      env = values.env = parentEnv ? copyMap(parentEnv) : new Map();
       shell = (parent !== undefined ? endShell.get(parent) : undefined) ?? DEFAULT_SHELL;
-    } else if (ins.keyword === 'ARG') declareArgs(ins, args, env);
-    else if (ins.keyword === 'ENV') declareEnv(ins, env, args);
+    } else if (ins.keyword === 'ARG') declareArgs(ins, values);
+    else if (ins.keyword === 'ENV') declareEnv(ins, values);
     else if (ins.keyword === 'SHELL') shell = shellOf(ins);
     else if (ins.keyword === 'RUN') {
       const effective = pragmaShell === undefined ? shell : { ...shell, nonPosix: pragmaShell || shell.nonPosix };
       sites.push(site(model, ins, ins, false, stage, (vars ??= merged(args, env)), effective));
     }
   }
-  const stages = model.stages;
-  const last = stages.length ? fromSignature(stages[stages.length - 1].from) : 'scratch';
-  const bases = new Set(stages.map((s) => s.image.toLowerCase()));
-  return {
-    sites,
-    reachesImage: (ref) => {
-      if (ref.signature === last || ref.index === stages.length - 1) return true;
-      const name = stages[ref.index]?.name?.toLowerCase();
-      return name !== undefined && bases.has(name);
-    },
-  };
+  return { sites, reachesImage: reachesImage(model.stages) };
 }
 
 function onbuildStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
-  const args = new Map<string, string>();
-  const env = new Map<string, string>();
-  const stage: StageRef = { index: -1, signature: 'scratch' };
-  for (const holder of model.instructions) {
+  const values = new Values(new Map(), new Map());
+  const stage: StageRef = BEFORE_FROM;
+  const list = model.instructions;
+  for (let k = 0; k < list.length; k++) {
+    const holder = list[k];
     const ins = holder.keyword === 'ONBUILD' ? holder.trigger : undefined;
     if (!ins) continue;
-    if (ins.keyword === 'ARG') declareArgs(ins, args, env);
-    else if (ins.keyword === 'ENV') declareEnv(ins, env, args);
-    else if (ins.keyword === 'RUN') sites.push(site(model, ins, holder, true, stage, merged(args, env), DEFAULT_SHELL));
+    if (ins.keyword === 'ARG') declareArgs(ins, values);
+    else if (ins.keyword === 'ENV') declareEnv(ins, values);
+    else if (ins.keyword === 'RUN') sites.push(site(model, ins, holder, true, stage, merged(values.args, values.env), DEFAULT_SHELL));
   }
   // The pass sees no FROM, so every trigger counts as being in the final image.
-  return { sites, reachesImage: () => true };
+  return { sites, reachesImage: ALWAYS };
 }
 
 /** ARG values overridden by ENV ones (ARG names keep their place in the order). */
@@ -160,30 +165,68 @@ function merged(args: Map<string, string>, env: Map<string, string>): Map<string
   return out;
 }
 
-/** `substitute` against ARG and ENV values (ENV first), without merging them into a map. */
-function expand(value: string, args: Map<string, string>, env: Map<string, string>): string {
-  return value.includes('$') ? (substitute(value, { get: (name) => (env.has(name) ? env.get(name) : args.get(name)) }) ?? value) : value;
-}
+/** The ARG and ENV values in force, read ENV first, without merging them into a map (one per stream; `env` is replaced at each FROM). */
+class Values {
+  constructor(
+    readonly args: Map<string, string>,
+    public env: Map<string, string>,
+  ) {}
 
-function declareArgs(ins: Instruction, args: Map<string, string>, env: Map<string, string>) {
-  for (const [name, value] of argDeclarations(ins.rest)) {
-    if (value !== undefined) args.set(name, expand(value, args, env));
+  get(name: string): string | undefined {
+    return this.env.has(name) ? this.env.get(name) : this.args.get(name);
   }
 }
 
-function declareEnv(ins: Instruction, env: Map<string, string>, args: Map<string, string>) {
-  const words = splitWords(ins.rest);
-  if (!words.length) return;
-  const pairs: Array<[string, string]> = words[0].text.includes('=')
-    ? words.map((w) => {
-        const eq = w.text.indexOf('=');
-        return [w.text.slice(0, eq), unquote(w.text.slice(eq + 1))];
-      })
-    : [[words[0].text, unquote(ins.rest.slice(words[1]?.start ?? ins.rest.length).trim())]];
-  for (const [name, value] of pairs) if (name) env.set(name, expand(value, args, env));
+/** `substitute` against the values in force. */
+function expand(value: string, values: Values): string {
+  return value.includes('$') ? (substitute(value, values) ?? value) : value;
+}
+
+function declareArgs(ins: Instruction, values: Values) {
+  for (const [name, value] of argDeclarations(ins.rest)) {
+    if (value !== undefined) values.args.set(name, expand(value, values));
+  }
+}
+
+function declareEnv(ins: Instruction, values: Values) {
+  const env = values.env;
+  const { count, texts, starts } = scanWords(ins.rest);
+  if (!count) return;
+  // Each value is expanded as it is set, seeing the pairs before it (hadolint's reading).
+  const names: string[] = new Array(count);
+  const raw: string[] = new Array(count);
+  if (texts[0].includes('=')) {
+    for (let k = 0; k < count; k++) {
+      const eq = texts[k].indexOf('=');
+      names[k] = texts[k].slice(0, eq);
+      raw[k] = unquote(texts[k].slice(eq + 1));
+    }
+  } else {
+    names.length = raw.length = 1;
+    names[0] = texts[0];
+    raw[0] = unquote(ins.rest.slice(count > 1 ? starts[1] : ins.rest.length).trim());
+  }
+  for (let k = 0; k < names.length; k++) if (names[k]) env.set(names[k], expand(raw[k], values));
 }
 
 const SPACES = /\s+/g;
+
+/** The stage reference of the instructions before the first FROM (and of the ONBUILD pass). */
+const BEFORE_FROM: StageRef = Object.freeze({ index: -1, signature: 'scratch' });
+
+/** A stage's reference; its signature is read from the FROM when a rule asks (most never do). */
+class StageOf implements StageRef {
+  private sig: string | undefined = undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly from: Instruction,
+  ) {}
+
+  get signature(): string {
+    return (this.sig ??= fromSignature(this.from));
+  }
+}
 
 function fromSignature(from: Instruction): string {
   const text = from.flags.length ? [...from.flags.map((f) => `--${f.name}=${f.value ?? ''}`), from.rest].join(' ') : from.rest;
@@ -295,6 +338,7 @@ export function replaceFix(site: RunSite, span: Span, text: string, title: strin
 
 /** Is a cache or tmpfs mount on a directory under one of these paths? */
 export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
+  if (!site.mounts.length) return false; // most RUNs mount nothing
   return site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && dirs.some((d) => m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')));
 }
 
@@ -314,7 +358,13 @@ export function commandSpan(cmd: Command, verb?: Word) {
 /** An install command that no cleanup follows (cleaning first does not help); `clean` is asked about each later command. */
 export function uncleaned(site: RunSite, install: (c: Command) => boolean, clean: (c: Command, installed: Command) => boolean): Command | undefined {
   const cmds = site.script.commands;
-  return cmds.find((c, i) => install(c) && !cmds.slice(i + 1).some((later) => clean(later, c)));
+  for (let i = 0; i < cmds.length; i++) {
+    if (!install(cmds[i])) continue;
+    let cleaned = false;
+    for (let j = i + 1; j < cmds.length && !cleaned; j++) cleaned = clean(cmds[j], cmds[i]);
+    if (!cleaned) return cmds[i];
+  }
+  return undefined;
 }
 
 /** `rm` of something under one of these directories. */

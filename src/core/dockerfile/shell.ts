@@ -57,6 +57,8 @@ export type Vars = ReadonlyMap<string, string>;
 // Option and argument helpers live beside the reader; rules import both from here.
 export * from './shellOptions';
 
+const NO_PIPES: Span[] = Object.freeze([]) as unknown as Span[];
+
 /** The simple commands of a script. */
 export function commands(text: string, vars?: Vars): Command[] {
   return parseShell(text, vars).commands;
@@ -66,5 +68,6 @@ export function parseShell(text: string, vars: Vars = new Map()): Script {
   const lexer = new Lexer(text, 0, text.length, vars);
   const out: Parsed = { commands: [], pipes: [] };
   build(lexer.tokens(), out);
-  return { text, commands: out.commands, pipes: out.pipes, endsInComment: lexer.endsInComment };
+  // Scripts are kept until the end of the run: exact-size lists (a pushed-to array has room for sixteen).
+  return { text, commands: out.commands.slice(), pipes: out.pipes.length ? out.pipes.slice() : NO_PIPES, endsInComment: lexer.endsInComment };
 }

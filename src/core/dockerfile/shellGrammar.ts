@@ -1,17 +1,20 @@
 // The grammar side of the RUN-script reader (shell.ts): tokens grouped into
 // simple commands, looking through compound commands.
 
-import type { Parsed, Token } from './shellLexer';
+import { Op, type Parsed, type Tokens } from './shellLexer';
 import type { Command, Word } from './shell';
 
 // Words that open or close compound commands; the command proper starts after them.
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!', 'time']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
+/** The assignments of the (many) commands that have none: shared, never written to. */
+const NO_ASSIGNMENTS: Word[] = Object.freeze([]) as unknown as Word[];
+
 /** Groups tokens into simple commands, looking through compound commands. */
-export function build(tokens: Token[], out: Parsed) {
+export function build({ list: tokens, inner }: Tokens, out: Parsed) {
   const words: Word[] = [];
-  let assignments: Word[] = [];
+  let assignments: Word[] = NO_ASSIGNMENTS;
   const nested: Parsed[] = [];
   const cases: Array<'pattern' | 'body'> = [];
   let skipUntil: string | undefined; // the word that ends a for/select/case header
@@ -19,21 +22,22 @@ export function build(tokens: Token[], out: Parsed) {
   let skipWords = 0; // the name after `function`
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'word' && t.inner) nested.push(t.inner);
+    const sub = inner?.get(i);
+    if (sub) nested.push(sub);
     if (skipUntil) {
-      if (t.kind === 'word' && t.word.raw === skipUntil) {
+      if (!(t instanceof Op) && t.raw === skipUntil) {
         if (skipUntil === 'in') cases.push('pattern');
         skipUntil = undefined;
       }
       continue;
     }
     if (inCondition) {
-      if (t.kind === 'word' && t.word.raw === ']]') inCondition = false;
+      if (!(t instanceof Op) && t.raw === ']]') inCondition = false;
       continue;
     }
     // (Guarded: reading index -1 of an empty array is a slow property lookup.)
     const inPattern = cases.length > 0 && cases[cases.length - 1] === 'pattern';
-    if (t.kind === 'op') {
+    if (t instanceof Op && t.kind === 'op') {
       if (inPattern) {
         if (t.op === ')') cases[cases.length - 1] = 'body';
         continue;
@@ -42,22 +46,24 @@ export function build(tokens: Token[], out: Parsed) {
       // Reused: flush copies what it keeps of the words (a command keeps its assignments).
       words.length = 0;
       nested.length = 0;
-      assignments = [];
+      assignments = NO_ASSIGNMENTS;
       if (t.op === '|' || t.op === '|&') out.pipes.push({ start: t.start, end: t.end });
       else if (t.op.startsWith(';;') || t.op === ';&') {
         if (cases.length) cases[cases.length - 1] = 'pattern';
       }
       continue;
     }
-    if (t.kind === 'redir') {
-      const target = tokens[i + 1];
-      if (target?.kind === 'word') {
-        if (target.inner) nested.push(target.inner);
+    if (t instanceof Op) {
+      // A redirection: its target word is not part of the command.
+      const target = i + 1 < tokens.length ? tokens[i + 1] : undefined;
+      if (target !== undefined && !(target instanceof Op)) {
+        const targetSub = inner?.get(i + 1);
+        if (targetSub) nested.push(targetSub);
         i++;
       }
       continue;
     }
-    const w = t.word;
+    const w = t;
     if (inPattern) {
       if (w.raw === 'esac') cases.pop();
       continue;
@@ -88,14 +94,15 @@ export function build(tokens: Token[], out: Parsed) {
         skipWords = 1;
         continue;
       }
-      const a = tokens[i + 1];
-      const b = tokens[i + 2];
-      if (a?.kind === 'op' && a.op === '(' && b?.kind === 'op' && b.op === ')') {
+      // (Bounds checked: reading past the end of the array is slow in optimized code.)
+      const a = i + 1 < tokens.length ? tokens[i + 1] : undefined;
+      const b = i + 2 < tokens.length ? tokens[i + 2] : undefined;
+      if (a instanceof Op && a.kind === 'op' && a.op === '(' && b instanceof Op && b.kind === 'op' && b.op === ')') {
         i += 2; // name() { ... }: a definition, not a call
         continue;
       }
     }
-    if (words.length === 0 && ASSIGNMENT.test(w.raw)) assignments.push(w);
+    if (words.length === 0 && ASSIGNMENT.test(w.raw)) (assignments === NO_ASSIGNMENTS ? (assignments = []) : assignments).push(w);
     else words.push(w);
   }
   flush(words, assignments, nested, out);

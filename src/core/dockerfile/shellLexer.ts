@@ -10,8 +10,23 @@ export interface Parsed {
   pipes: Span[];
 }
 
-/** A word's `inner`: the commands of its substitutions, when it has any. */
-export type Token = { kind: 'word'; word: Word; inner?: Parsed } | { kind: 'op'; op: string; start: number; end: number } | { kind: 'redir'; op: string; start: number; end: number };
+/** An operator or a redirection; any other token is a word, as itself (no wrapper object per word). */
+export class Op {
+  constructor(
+    readonly kind: 'op' | 'redir',
+    readonly op: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+export type Token = Word | Op;
+
+/** The tokens of a script, with the commands of the substitutions inside words (by token index; few words have any). */
+export interface Tokens {
+  list: Token[];
+  inner: Map<number, Parsed> | undefined;
+}
 
 /** Can REDIRECT match at `pos`? Answers most cases (`&&`, `;`, a number) without slicing the text. */
 function mayRedirect(text: string, pos: number, end: number): boolean {
@@ -90,9 +105,10 @@ export class Lexer {
     this.pos = from;
   }
 
-  tokens(): Token[] {
+  tokens(): Tokens {
     const { text } = this;
     const tokens: Token[] = [];
+    this.inners = undefined;
     while (this.pos < this.end) {
       const c = text[this.pos];
       if (c === '\\' && text[this.pos + 1] === '\n') {
@@ -100,7 +116,7 @@ export class Lexer {
       } else if (is(text, this.pos, BLANK)) {
         this.pos++;
       } else if (c === '\n') {
-        tokens.push({ kind: 'op', op: '\n', start: this.pos, end: this.pos + 1 });
+        tokens.push(new Op('op', '\n', this.pos, this.pos + 1));
         this.pos++;
         this.skipHeredocBodies();
       } else if (c === '#') {
@@ -109,37 +125,49 @@ export class Lexer {
         this.pos = nl < 0 || nl >= this.end ? this.end : nl;
       } else if ((c === '<' || c === '>') && text[this.pos + 1] === '(') {
         // Process substitution: a word whose inside is a script of its own.
-        tokens.push(this.word());
+        this.addWord(tokens, this.word());
       } else if (!is(text, this.pos, REDIRECT_OR_OPERATOR_START)) {
-        tokens.push(this.word());
+        this.addWord(tokens, this.word());
       } else {
         const redirect = mayRedirect(text, this.pos, this.end) ? REDIRECT.exec(text.slice(this.pos, Math.min(this.end, this.pos + 8))) : null;
         if (redirect) {
           const start = this.pos;
           this.pos += redirect[0].length;
-          tokens.push({ kind: 'redir', op: redirect[0], start, end: this.pos });
-          if (redirect[0].endsWith('<<') || redirect[0].endsWith('<<-')) this.readHeredocDelimiter(tokens, redirect[0].endsWith('-'));
+          tokens.push(new Op('redir', redirect[0], start, this.pos));
+          if (redirect[0].endsWith('<<') || redirect[0].endsWith('<<-')) {
+            const delimiter = this.readHeredocDelimiter(redirect[0].endsWith('-'));
+            if (delimiter) this.addWord(tokens, delimiter);
+          }
           continue;
         }
         const op = operatorAt(text, this.pos, this.end);
         if (op) {
-          tokens.push({ kind: 'op', op, start: this.pos, end: this.pos + op.length });
+          tokens.push(new Op('op', op, this.pos, this.pos + op.length));
           this.pos += op.length;
         } else {
-          tokens.push(this.word());
+          this.addWord(tokens, this.word());
         }
       }
     }
-    return tokens;
+    return { list: tokens, inner: this.inners };
+  }
+
+  /** The commands of substitutions by token index, for the token list being read. */
+  private inners: Map<number, Parsed> | undefined = undefined;
+
+  /** Adds the word just read to `tokens`, with its substitutions' commands. */
+  private addWord(tokens: Token[], w: Word): void {
+    if (this.inner) (this.inners ??= new Map()).set(tokens.length, this.inner);
+    tokens.push(w);
   }
 
   /** `<<EOF`: the delimiter word, remembered so the body lines after the next newline are skipped. */
-  private readHeredocDelimiter(tokens: Token[], stripTabs: boolean) {
+  private readHeredocDelimiter(stripTabs: boolean): Word | undefined {
     while (this.pos < this.end && is(this.text, this.pos, BLANK)) this.pos++;
-    if (this.pos >= this.end || is(this.text, this.pos, META)) return;
+    if (this.pos >= this.end || is(this.text, this.pos, META)) return undefined;
     const token = this.word();
-    tokens.push(token);
-    if (token.kind === 'word') this.heredocs.push({ delimiter: token.word.value, stripTabs });
+    this.heredocs.push({ delimiter: token.value, stripTabs });
+    return token;
   }
 
   private skipHeredocBodies() {
@@ -156,7 +184,8 @@ export class Lexer {
     this.heredocs = [];
   }
 
-  private word(): Token {
+  /** Reads a word; the commands of its substitutions are left in `this.inner`. */
+  private word(): Word {
     const { text } = this;
     const start = this.pos;
     this.value = '';
@@ -175,7 +204,7 @@ export class Lexer {
       if (k >= this.end || is(text, k, META)) {
         this.pos = k;
         const raw = text.slice(start, k);
-        return { kind: 'word', word: { raw, value: raw, start, end: k, literal: true } };
+        return { raw, value: raw, start, end: k, literal: true };
       }
     }
     while (this.pos < this.end) {
@@ -219,7 +248,7 @@ export class Lexer {
     const raw = text.slice(start, this.pos);
     // A plain word's value is its text: one string for both.
     const value = this.value === raw ? raw : this.value;
-    return { kind: 'word', word: { raw, value, start, end: this.pos, literal: this.literal }, inner: this.inner };
+    return { raw, value, start, end: this.pos, literal: this.literal };
   }
 
   /** A command substitution's commands join the word's `inner`. */

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { findDockerignore, withCopyIgnoredFile } from '../../core/buildcontext/dockerignoreFile';
 import type { LintConfig } from '../../core/dockerfile/rule';
 import type { Severity } from '../../core/dockerfile/types';
 
@@ -22,22 +23,12 @@ export async function fileConfig(uri: vscode.Uri): Promise<Partial<LintConfig>> 
     if (level === 'off') ignored.push(code);
     else if (['error', 'warning', 'info', 'style'].includes(level)) (override[level as Severity] ??= []).push(code);
   }
-  // BuildKit keeps CopyIgnoredFile experimental; in the editor it is worth having on
-  // (the COPY would fail at build time), unless the user chose a severity for it.
-  if (![...Object.values(override)].some((codes) => codes?.includes('CopyIgnoredFile'))) (override.warning ??= []).push('CopyIgnoredFile');
-  return { ...fromFile, ignored, override };
+  // On unless the user chose a severity for it (shared with `berth lint`).
+  return withCopyIgnoredFile({ ...fromFile, ignored, override });
 }
 
-/**
- * The .dockerignore that applies when the Dockerfile's folder is the build
- * context: `<Dockerfile>.dockerignore` beside it wins over `.dockerignore`, as in BuildKit.
- */
+/** The .dockerignore that applies when the Dockerfile's folder is the build context (found as `berth lint` finds it). */
 export async function dockerignoreFor(uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return undefined;
-  const dir = path.dirname(uri.fsPath);
-  for (const name of [`${path.basename(uri.fsPath)}.dockerignore`, '.dockerignore']) {
-    const text = await readFile(path.join(dir, name), 'utf8').catch(() => undefined);
-    if (text !== undefined) return text;
-  }
-  return undefined;
+  return (await findDockerignore(uri.fsPath))?.text;
 }

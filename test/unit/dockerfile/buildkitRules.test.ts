@@ -98,17 +98,6 @@ describe('BuildKit build checks (unit)', () => {
     }
   });
 
-  it('WorkdirRelativePath checks the first WORKDIR of a stage chain only', () => {
-    const f = lint('FROM scratch\nWORKDIR app/\nWORKDIR more\n', 'WorkdirRelativePath');
-    assert.deepEqual(f.map((x) => x.message), ['Relative workdir "app/" can have unexpected results if the base image changes']);
-    assert.deepEqual(f[0].range, r(1, 8, 12));
-    assert.deepEqual(lint('FROM scratch AS a\nWORKDIR /app\nFROM a AS b\nWORKDIR subdir/\n', 'WorkdirRelativePath'), []);
-    assert.deepEqual(lines('FROM scratch AS a\nWORKDIR /app\nFROM alpine\nWORKDIR subdir/\n', 'WorkdirRelativePath'), [4]);
-    assert.deepEqual(lint('FROM alpine\nENV D=/srv\nWORKDIR $D/x\n', 'WorkdirRelativePath'), [], 'expanded value is absolute');
-    assert.deepEqual(lines('FROM alpine\nENV D=srv\nWORKDIR $D/x\n', 'WorkdirRelativePath'), [3]);
-    assert.deepEqual(lint('FROM alpine\nARG D\nWORKDIR $D\n', 'WorkdirRelativePath'), [], 'a build argument may make it absolute');
-  });
-
   it('UndefinedVar follows the dispatch order, stage inheritance and ARG declarations', () => {
     const f = lint('FROM alpine\nCOPY $foo .\nARG foo=bar\nRUN echo $foo $nope\nCOPY $foo .\n', 'UndefinedVar');
     assert.deepEqual(f.map((x) => x.message), ["Usage of undefined variable '$foo'"]);

@@ -1,4 +1,4 @@
-import { rangeIn, splitWords } from '../model';
+import { rangeIn, scanWords, splitWords } from '../model';
 import type { Rule, RuleContext } from '../rule';
 import type { Instruction } from '../types';
 
@@ -44,6 +44,11 @@ const SECRET_VALUES: Array<[RegExp, string]> = [
 /** Text that every SECRET_VALUES pattern needs (checked first: most values hold none of it). */
 const SECRET_MARKERS = ['AKIA', 'gh', 'glpat-', 'xox', 'sk_live_', '-----BEGIN ', 'eyJ', '://'];
 
+function hasSecretMarker(value: string): boolean {
+  for (let k = 0; k < SECRET_MARKERS.length; k++) if (value.includes(SECRET_MARKERS[k])) return true;
+  return false;
+}
+
 const secretValues: Rule = {
   code: 'BR002',
   severity: 'error',
@@ -54,10 +59,12 @@ const secretValues: Rule = {
   check(ctx) {
     for (const kw of ['ARG', 'ENV']) {
       for (const { instruction: ins } of ctx.instructions(kw, { onbuild: true })) {
-        for (const w of splitWords(ins.rest)) {
-          const value = w.text.slice(w.text.indexOf('=') + 1);
-          const hit = SECRET_MARKERS.some((m) => value.includes(m)) ? SECRET_VALUES.find(([re]) => re.test(value)) : undefined;
-          if (hit) ctx.report(rangeIn(ins, ins.restOffset + w.start, w.text.length), `${kw} holds ${hit[1]}: it is stored in the image for anyone who pulls it. Use RUN --mount=type=secret.`);
+        const { count, texts, starts } = scanWords(ins.rest);
+        for (let k = 0; k < count; k++) {
+          const text = texts[k];
+          const value = text.slice(text.indexOf('=') + 1);
+          const hit = hasSecretMarker(value) ? SECRET_VALUES.find(([re]) => re.test(value)) : undefined;
+          if (hit) ctx.report(rangeIn(ins, ins.restOffset + starts[k], text.length), `${kw} holds ${hit[1]}: it is stored in the image for anyone who pulls it. Use RUN --mount=type=secret.`);
         }
       }
     }
@@ -80,9 +87,7 @@ const copyBeforeInstall: Rule = {
       let wholeContext: Instruction | undefined;
       for (const ins of stage.instructions) {
         if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.flags.some((f) => f.name === 'from')) {
-          const words = splitWords(ins.rest).map((w) => w.text);
-          const sources = words.slice(0, -1);
-          if (!wholeContext && sources.some((s) => s === '.' || s === './')) wholeContext = ins;
+          if (!wholeContext && copiesWholeContext(ins)) wholeContext = ins;
         }
         if (ins.keyword === 'RUN' && wholeContext && DEPENDENCY_INSTALL.test(script(ins))) {
           ctx.report(wholeContext.range);
@@ -92,6 +97,13 @@ const copyBeforeInstall: Rule = {
     }
   },
 };
+
+/** Is `.` (or `./`) among the sources (every word but the last) of a COPY or ADD? */
+function copiesWholeContext(ins: Instruction): boolean {
+  const { count, texts } = scanWords(ins.rest);
+  for (let k = 0; k < count - 1; k++) if (texts[k] === '.' || texts[k] === './') return true;
+  return false;
+}
 
 const remoteAddWithoutChecksum: Rule = {
   code: 'BR004',

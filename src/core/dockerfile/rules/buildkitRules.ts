@@ -1,4 +1,4 @@
-import { rangeIn, splitWords } from '../model';
+import { rangeIn, scanWords, splitWords } from '../model';
 import { buildkitUrl, type DockerfileModel, type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
 import { buildkitRules2 } from './buildkitRules2';
@@ -66,13 +66,14 @@ const fromAsCasing: Rule = {
   rationale: 'Mixed `FROM … as` casing reads as a mistake. When FROM itself is mixed-case, ConsistentInstructionCasing reports that instead.',
   check(ctx) {
     for (const { from } of ctx.model.stages) {
-      const words = splitWords(from.rest);
-      if (words.length < 3 || words[1].text.toLowerCase() !== 'as') continue;
+      const words = scanWords(from.rest);
+      if (words.count < 3 || words.texts[1].toLowerCase() !== 'as') continue;
       const kw = from.rawKeyword;
-      const as = words[1].text;
+      const as = words.texts[1];
+      const asStart = words.starts[1];
       const wanted = isLower(kw) ? as.toLowerCase() : isUpper(kw) ? as.toUpperCase() : as;
       if (wanted === as) continue;
-      const range = rangeIn(from, from.restOffset + words[1].start, as.length);
+      const range = rangeIn(from, from.restOffset + asStart, as.length);
       ctx.report(range, `'${as}' and '${kw}' keywords' casing do not match`, [{ title: `Change '${as}' to '${wanted}'`, edits: [{ range, newText: wanted }] }]);
     }
   },
@@ -127,13 +128,13 @@ const consistentInstructionCasing: Rule = {
 function legacyFix(ins: Instruction, escape: string): Fix | undefined {
   const { pairs } = keyValuePairs(ins);
   if (pairs.length !== 1 || ins.argsRange.start.line !== ins.argsRange.end.line) return undefined;
-  const { key, value } = pairs[0];
-  if (!value.text) return undefined;
-  const gap = { start: ins.argsPosition(key.offset + key.text.length), end: ins.argsPosition(value.offset) };
-  const end = ins.argsPosition(value.offset + value.text.length);
-  const title = `Use "${ins.rawKeyword} ${key.text}=…"`;
-  if (splitWords(value.text).length === 1) return { title, edits: [{ range: gap, newText: '=' }] };
-  if (/["'`$]/.test(value.text) || value.text.includes(escape)) return undefined;
+  const { keyText, keyOffset, valueText, valueOffset } = pairs[0];
+  if (!valueText) return undefined;
+  const gap = { start: ins.argsPosition(keyOffset + keyText.length), end: ins.argsPosition(valueOffset) };
+  const end = ins.argsPosition(valueOffset + valueText.length);
+  const title = `Use "${ins.rawKeyword} ${keyText}=…"`;
+  if (splitWords(valueText).length === 1) return { title, edits: [{ range: gap, newText: '=' }] };
+  if (/["'`$]/.test(valueText) || valueText.includes(escape)) return undefined;
   return { title, edits: [{ range: gap, newText: '="' }, { range: { start: end, end }, newText: '"' }] };
 }
 

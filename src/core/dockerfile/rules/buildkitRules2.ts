@@ -1,7 +1,8 @@
-import { rangeIn, splitWords } from '../model';
+import { memoizeInstruction } from '../memo';
+import { isSpace, rangeIn, scanWords } from '../model';
 import { buildkitUrl, type Rule, type RuleContext, type Stage } from '../rule';
 import type { Flag, Heredoc, Instruction, Position, Range } from '../types';
-import { argPairs, expandWord, type Expansion, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
+import { argPairs, expandWord, type Expansion, type GlobalScope, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
 
 // BuildKit's checks about variables, base-image references, platforms and
 // EXPOSE: the ones BuildKit decides while dispatching stages, replayed from
@@ -26,20 +27,32 @@ function flagValueAt(lines: string[], flag: Flag): (o: number) => Position {
   return (o) => ({ line, column: eq + 1 + quoted + o });
 }
 
-/** Whitespace-separated words (or JSON array items) of `rest`, as COPY/ADD/VOLUME/EXPOSE read them. */
-function listWords(ins: Instruction): Array<{ text: string; offset: number }> {
+const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * Whitespace-separated words (or JSON array items) of `rest`, as COPY/ADD/VOLUME/EXPOSE read them.
+ * Memoized: several checks read the same instructions (the `\S+` runs are scanned by hand, without a match object each).
+ */
+const listWords: (ins: Instruction) => ReadonlyArray<{ text: string; offset: number }> = memoizeInstruction((ins: Instruction) => {
   const out: Array<{ text: string; offset: number }> = [];
+  const rest = ins.rest;
   if (ins.json) {
-    const re = /"((?:[^"\\]|\\.)*)"/g;
+    JSON_STRING.lastIndex = 0;
     let m: RegExpExecArray | null;
-    for (let k = 0; (m = re.exec(ins.rest)) && k < ins.json.length; k++) out.push({ text: ins.json[k], offset: ins.restOffset + m.index + 1 });
+    for (let k = 0; (m = JSON_STRING.exec(rest)) && k < ins.json.length; k++) out.push({ text: ins.json[k], offset: ins.restOffset + m.index + 1 });
     return out;
   }
-  const re = /\S+/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(ins.rest))) out.push({ text: m[0], offset: ins.restOffset + m.index });
+  for (let i = 0; i < rest.length; ) {
+    if (isSpace(rest.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < rest.length && !isSpace(rest.charCodeAt(i))) i++;
+    out.push({ text: rest.slice(start, i), offset: ins.restOffset + start });
+  }
   return out;
-}
+});
 
 const COPY_FLAGS = ['chown', 'chmod'];
 const ADD_FLAGS = ['chown', 'chmod', 'checksum'];
@@ -54,9 +67,9 @@ function expandables(ins: Instruction, lines: string[]): Expandable[] {
   switch (ins.keyword) {
     case 'ENV':
     case 'LABEL':
-      for (const { key, value } of keyValuePairs(ins).pairs) {
-        addArg(out, ins, key.text, key.offset);
-        addArg(out, ins, value.text, value.offset);
+      for (const p of keyValuePairs(ins).pairs) {
+        addArg(out, ins, p.keyText, p.keyOffset);
+        addArg(out, ins, p.valueText, p.valueOffset);
       }
       break;
     case 'ARG':
@@ -136,13 +149,15 @@ export const undefinedVar: Rule = {
   rationale:
     'An undefined variable silently expands to an empty string, so a typo or a missing ARG changes what gets copied or set. Shell-form RUN, CMD and ENTRYPOINT are left to the shell. Variables that an unknown base image defines cannot be seen without pulling it; PATH is always defined.',
   check(ctx) {
-    const escape = ctx.model.parsed.escape;
+    // Instruction arguments (the file's escape character, quotes removed) and heredoc bodies.
+    const quoted = { escape: ctx.model.parsed.escape, quotes: true };
+    const body = { escape: '\\', quotes: false };
     walkStages(ctx.model, (ins, _stage, scope) => {
       if (scope.windows || !mentionsVariable(ins)) return;
       let seen: Set<string> | undefined; // names reported for this instruction
       const resolve = lookup(scope);
       for (const e of expandables(ins, ctx.model.parsed.lines)) {
-        for (const ref of expandWord(e.text, resolve, { escape: e.quotes ? escape : '\\', quotes: e.quotes }).refs) {
+        for (const ref of expandWord(e.text, resolve, e.quotes ? quoted : body).refs) {
           if (ref.set || NON_ENV_ARGS.has(ref.name) || seen?.has(ref.name)) continue;
           (seen ??= new Set()).add(ref.name);
           const hint = suggest(ref.name, scope.env.keys());
@@ -153,10 +168,20 @@ export const undefinedVar: Rule = {
   },
 };
 
+/** FROM's variables: global ARGs (a declared one without a default may come from a build argument). */
+function globalResolver(globals: GlobalScope): Resolver {
+  return (n) => (globals.env.has(n) ? globals.env.get(n) : globals.declared.includes(n) ? null : undefined);
+}
+
+/** FROM's variables as a build without --build-arg sees them: defaults only. */
+function defaultsResolver(globals: GlobalScope): Resolver {
+  return (n) => globals.env.get(n);
+}
+
 /** The image word of a FROM, as an expandable piece. */
 function fromImage(stage: Stage): Expandable | undefined {
-  const words = splitWords(stage.from.rest);
-  return words[0] ? { text: words[0].text, at: inArgs(stage.from, stage.from.restOffset + words[0].start), quotes: true } : undefined;
+  const { count, texts, starts } = scanWords(stage.from.rest);
+  return count ? { text: texts[0], at: inArgs(stage.from, stage.from.restOffset + starts[0]), quotes: true } : undefined;
 }
 
 /** The --platform flag value of a FROM, as an expandable piece. */
@@ -173,14 +198,14 @@ export const undefinedArgInFrom: Rule = {
   rationale: 'FROM only sees ARGs declared before the first FROM (and the predefined platform ARGs); anything else expands to an empty string, usually from a typo.',
   check(ctx) {
     const globals = globalScope(ctx.model);
-    const resolve: Resolver = (n) => (globals.env.has(n) ? globals.env.get(n) : globals.declared.includes(n) ? null : undefined);
+    const resolve = globalResolver(globals);
     let options: string[] | undefined; // for suggestions, when a name is not declared
     for (const stage of ctx.model.stages) {
       if (!stage.from.args.includes('$')) continue; // no variable in the image or the flags
       for (const part of [fromImage(stage), fromPlatform(stage, ctx.model.parsed.lines)]) {
         if (!part) continue;
         const seen = new Set<string>();
-        for (const ref of expandWord(part.text, resolve, { escape: ctx.model.parsed.escape }).refs) {
+        for (const ref of expandWord(part.text, resolve, { escape: ctx.model.parsed.escape, quotes: true }).refs) {
           if (ref.set || seen.has(ref.name)) continue;
           seen.add(ref.name);
           const hint = suggest(ref.name, (options ??= [...globals.declared, ...PREDEFINED_ARGS.keys()]));
@@ -212,55 +237,40 @@ export const invalidDefaultArgInFrom: Rule = {
   check(ctx) {
     const globals = globalScope(ctx.model);
     // Defaults only: a global ARG without a default expands to nothing.
-    const resolve: Resolver = (n) => globals.env.get(n);
+    const resolve = defaultsResolver(globals);
     for (const stage of ctx.model.stages) {
       if (!stage.image.includes('$')) continue;
       const image = fromImage(stage);
       if (!image) continue;
-      const { value } = expandWord(image.text, resolve, { escape: ctx.model.parsed.escape });
+      const { value } = expandWord(image.text, resolve, { escape: ctx.model.parsed.escape, quotes: true });
       if (value !== undefined && !isValidReference(value)) ctx.report(stage.imageRange, `Default value for ARG ${stage.image} results in empty or invalid base image name`);
     }
   },
 };
 
-const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\');
+/** A port of an EXPOSE, with where its word is (the range is made only for ports that are reported). */
+interface ExposedPort {
+  port: string;
+  literal: boolean;
+  offset: number;
+  length: number;
+}
 
-export const workdirRelativePath: Rule = {
-  code: 'WorkdirRelativePath',
-  severity: 'warning',
-  message: 'Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes',
-  url: buildkitUrl('WorkdirRelativePath'),
-  keywords: ['WORKDIR'],
-  rationale:
-    "A relative WORKDIR lands inside whatever working directory the base image set, which can change upstream. Only the first WORKDIR of a stage (or of the stage it builds on) is checked: once it is absolute, later relative ones are anchored.",
-  check(ctx) {
-    walkStages(ctx.model, (ins, _stage, scope) => {
-      if (ins.keyword !== 'WORKDIR' || scope.workdirSet) return;
-      const path = ins.rest.trim();
-      if (!path) return;
-      const { value } = expandWord(path, lookup(scope), { escape: ctx.model.parsed.escape });
-      // An empty result comes from undefined variables: UndefinedVar says so.
-      if (value && !isAbsolute(value)) ctx.report(ins.argsRange, `Relative workdir "${value}" can have unexpected results if the base image changes`);
-    });
-  },
-};
-
-/** Each port of an EXPOSE with its range; variables expanded when their value is known. */
-function exposedPorts(ctx: RuleContext, ins: Instruction, resolve: Resolver) {
-  const out: Array<{ port: string; range: Range; literal: boolean; offset: number }> = [];
+/** Each port of an EXPOSE; variables expanded when their value is known. */
+function exposedPorts(ctx: RuleContext, ins: Instruction, resolve: Resolver): ExposedPort[] {
+  const out: ExposedPort[] = [];
   for (const w of listWords(ins)) {
-    const range = rangeIn(ins, w.offset, w.text.length);
     if (!w.text.includes('$')) {
-      out.push({ port: w.text, range, literal: true, offset: w.offset });
+      out.push({ port: w.text, literal: true, offset: w.offset, length: w.text.length });
       continue;
     }
-    const e: Expansion = expandWord(w.text, resolve, { escape: ctx.model.parsed.escape });
-    for (const port of e.value?.split(/\s+/).filter(Boolean) ?? []) out.push({ port, range, literal: false, offset: w.offset });
+    const e: Expansion = expandWord(w.text, resolve, { escape: ctx.model.parsed.escape, quotes: true });
+    for (const port of e.value?.split(/\s+/).filter(Boolean) ?? []) out.push({ port, literal: false, offset: w.offset, length: w.text.length });
   }
   return out;
 }
 
-function exposeRule(code: string, message: string, rationale: string, check: (ctx: RuleContext, port: ReturnType<typeof exposedPorts>[number], ins: Instruction) => void): Rule {
+function exposeRule(code: string, message: string, rationale: string, check: (ctx: RuleContext, port: ExposedPort, ins: Instruction) => void): Rule {
   return {
     code,
     severity: 'warning',
@@ -269,10 +279,13 @@ function exposeRule(code: string, message: string, rationale: string, check: (ct
     rationale,
     keywords: ['EXPOSE'],
     check(ctx) {
-      walkStages(ctx.model, (ins, _stage, scope) => {
-        if (ins.keyword !== 'EXPOSE') return;
-        for (const p of exposedPorts(ctx, ins, lookup(scope))) check(ctx, p, ins);
-      });
+      walkStages(
+        ctx.model,
+        (ins, _stage, scope) => {
+          for (const p of exposedPorts(ctx, ins, lookup(scope))) check(ctx, p, ins);
+        },
+        'EXPOSE',
+      );
     },
   };
 }
@@ -281,12 +294,12 @@ export const exposeProtoCasing = exposeRule(
   'ExposeProtoCasing',
   'Protocol in EXPOSE instruction should be lowercase',
   'Protocols are lowercase (tcp, udp, sctp); other spellings are accepted today only because the builder lower-cases them.',
-  (ctx, { port, range, literal, offset }, ins) => {
+  (ctx, { port, literal, offset, length }, ins) => {
     const slash = port.indexOf('/');
     const proto = slash < 0 ? '' : port.slice(slash + 1);
     if (proto === proto.toLowerCase()) return;
     const fixes = literal ? [{ title: `Change protocol to '${proto.toLowerCase()}'`, edits: [{ range: rangeIn(ins, offset + slash + 1, proto.length), newText: proto.toLowerCase() }] }] : undefined;
-    ctx.report(range, `Defined protocol '${port}' in EXPOSE instruction should be lowercase`, fixes);
+    ctx.report(rangeIn(ins, offset, length), `Defined protocol '${port}' in EXPOSE instruction should be lowercase`, fixes);
   },
 );
 
@@ -294,8 +307,9 @@ export const exposeInvalidFormat = exposeRule(
   'ExposeInvalidFormat',
   'IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release',
   'EXPOSE only documents a container port; an IP address or host port has no effect there (publishing is decided by `docker run -p`) and will become an error.',
-  (ctx, { port, range, literal }) => {
+  (ctx, { port, literal, offset, length }, ins) => {
     if (!port.includes(':')) return;
+    const range = rangeIn(ins, offset, length);
     const container = port.slice(port.lastIndexOf(':') + 1);
     const fixes = literal && container ? [{ title: `Expose only the container port '${container}'`, edits: [{ range, newText: container }] }] : undefined;
     ctx.report(range, `EXPOSE instruction should not define an IP address or host-port mapping, found '${port}'`, fixes);
@@ -329,7 +343,7 @@ export const fromPlatformFlagConstDisallowed: Rule = {
     for (const stage of ctx.model.stages) {
       const platform = fromPlatform(stage, ctx.model.parsed.lines);
       if (!platform) continue;
-      const e = expandWord(platform.text, () => undefined, { escape: ctx.model.parsed.escape });
+      const e = expandWord(platform.text, () => undefined, { escape: ctx.model.parsed.escape, quotes: true });
       if (e.refs.length || e.value === undefined) continue;
       const p = parsePlatform(e.value);
       const name = (stage.name ?? '').toLowerCase();
@@ -339,4 +353,4 @@ export const fromPlatformFlagConstDisallowed: Rule = {
   },
 };
 
-export const buildkitRules2: Rule[] = [undefinedVar, undefinedArgInFrom, invalidDefaultArgInFrom, workdirRelativePath, exposeProtoCasing, exposeInvalidFormat, fromPlatformFlagConstDisallowed];
+export const buildkitRules2: Rule[] = [undefinedVar, undefinedArgInFrom, invalidDefaultArgInFrom, exposeProtoCasing, exposeInvalidFormat, fromPlatformFlagConstDisallowed];

@@ -108,7 +108,7 @@ export const copyIgnoredFile: Rule = {
       for (const word of sources(ins)) {
         let value: string | undefined;
         try {
-          value = expandWord(word.text, resolve, { escape }).value;
+          value = expandWord(word.text, resolve, { escape, quotes: true }).value;
         } catch {
           continue; // broken substitution: the build fails on it anyway
         }

@@ -1,6 +1,7 @@
 import { hadolintUrl, type Rule, type Stage } from '../rule';
 import type { Fix, Instruction } from '../types';
 import { dl3025, instructionRules2 } from './instructionRules2';
+import { dl3000 } from './workdir';
 import { dropQuotes, fromRefs, groupByStage, instructionsOf, lineage, matchesPattern, parseImageRef, restWords, shellCommands, stageByRef, usedStages, walk, type Placed } from './instructionUtil';
 
 // hadolint's rules about instructions and stages (FROM, USER, COPY/ADD, EXPOSE,
@@ -8,22 +9,6 @@ import { dropQuotes, fromRefs, groupByStage, instructionsOf, lineage, matchesPat
 // as an alias, so one finding answers to both codes.
 
 const isRootUser = (u: string) => u === 'root' || u === '0' || u.startsWith('root:') || u.startsWith('0:');
-
-const dl3000: Rule = {
-  code: 'DL3000',
-  severity: 'error',
-  message: 'Use absolute WORKDIR.',
-  url: hadolintUrl('DL3000'),
-  keywords: ['WORKDIR'],
-  rationale: 'A relative WORKDIR depends on the directory the base image left behind, which can change without notice.',
-  check(ctx) {
-    for (const { instruction: ins } of instructionsOf(ctx.model, 'WORKDIR')) {
-      const dir = dropQuotes(ins.rest.trim());
-      if (!dir || dir.startsWith('/') || dir.startsWith('$') || /^[A-Za-z]:/.test(dir)) continue;
-      ctx.report(ins.argsRange);
-    }
-  },
-};
 
 const dl3002: Rule = {
   code: 'DL3002',
@@ -105,7 +90,8 @@ const dl3010: Rule = {
       // Archive basename → the COPY that brought it in.
       const archives: Array<{ name: string; copy: Instruction }> = [];
       const flagged = new Set<Instruction>();
-      for (const { instruction: ins } of group) {
+      for (let k = 0; k < group.length; k++) {
+        const ins = group[k].instruction;
         if (ins.keyword === 'COPY' && !ins.flags.some((f) => f.name === 'from')) {
           const paths = ins.json ?? restWords(ins).map((w) => dropQuotes(w.raw)); // backslashes kept: Windows paths
           if (paths.length < 2) continue;
@@ -299,9 +285,9 @@ const dl3026: Rule = {
       judge(stage.resolvedImage, stage.imageRange);
     }
     for (const { instruction: ins, stage } of walk(ctx.model)) {
-      for (const { ref, range } of fromRefs(ins)) {
+      for (const { ref, flag } of fromRefs(ins)) {
         if (ref.includes('$') || !/[/:@]/.test(ref) || stageByRef(ctx.model, ref, stage?.index ?? 0)) continue;
-        judge(ref, range);
+        judge(ref, flag.range);
       }
     }
   },

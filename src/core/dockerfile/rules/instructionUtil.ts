@@ -1,7 +1,7 @@
 import { memoize, memoizeInstruction } from '../memo';
-import { rangeIn, wordsOf } from '../model';
+import { rangeIn, scanWords } from '../model';
 import type { DockerfileModel, Stage } from '../rule';
-import type { Instruction, Range } from '../types';
+import type { Flag, Instruction, Range } from '../types';
 
 // Helpers shared by the instruction and label rules: walking instructions with
 // their stage (including fragments before any FROM, which hadolint lints too),
@@ -42,12 +42,15 @@ function push(map: Map<string, Placed[]>, key: string, p: Placed) {
 
 /** Instructions by keyword, in one pass: most rules look at one or two keywords. */
 const keywordIndex = memoize((model: DockerfileModel): KeywordIndex => {
+  // (Indexed loops here and in the other walks: they run over every instruction,
+  // and an iterator object per step adds up before the code is optimized.)
   const placed = walk(model);
   const plain = new Map<string, Placed[]>();
-  for (const p of placed) push(plain, p.instruction.keyword, p);
+  for (let k = 0; k < placed.length; k++) push(plain, placed[k].instruction.keyword, placed[k]);
   if (!plain.has('ONBUILD')) return { plain };
   const withTriggers = new Map<string, Placed[]>();
-  for (const p of placed) {
+  for (let k = 0; k < placed.length; k++) {
+    const p = placed[k];
     push(withTriggers, p.instruction.keyword, p);
     const t = p.instruction.trigger;
     if (t && t.keyword !== p.instruction.keyword) push(withTriggers, t.keyword, { instruction: t, stage: p.stage });
@@ -75,11 +78,13 @@ export function stagesWith(model: DockerfileModel, keyword: string): Set<number>
 /** Groups instructions by stage; instructions before the first FROM form their own group (key -1). */
 export const groupByStage: (model: DockerfileModel) => ReadonlyMap<number, readonly Placed[]> = memoize((model: DockerfileModel) => {
   const groups = new Map<number, Placed[]>();
-  for (const p of walk(model)) {
+  const placed = walk(model);
+  for (let k = 0; k < placed.length; k++) {
+    const p = placed[k];
     const key = p.stage?.index ?? -1;
-    const list = groups.get(key) ?? [];
-    list.push(p);
-    groups.set(key, list);
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
   }
   return groups;
 });
@@ -117,7 +122,12 @@ class RestWord implements WordAt {
 }
 
 /** Words of the instruction's arguments after its flags, with ranges. */
-export const restWords: (ins: Instruction) => readonly WordAt[] = memoizeInstruction((ins: Instruction) => wordsOf(ins).map((w) => new RestWord(ins, ins.restOffset + w.start, w.text)));
+export const restWords: (ins: Instruction) => readonly WordAt[] = memoizeInstruction((ins: Instruction) => {
+  const w = scanWords(ins.rest);
+  const out: WordAt[] = new Array(w.count);
+  for (let k = 0; k < w.count; k++) out[k] = new RestWord(ins, ins.restOffset + w.starts[k], w.texts[k]);
+  return out;
+});
 
 const QUOTING = /["'\\]/;
 
@@ -165,9 +175,10 @@ export interface Pair {
 
 /** A pair whose ranges are computed when asked for (most pairs are never reported). */
 class KeyValue implements Pair {
-  declare value?: string;
-  declare rawValue?: string;
-  declare valueOffset?: number;
+  // Set in the constructor even when there is no value, so every pair has one shape.
+  value: string | undefined = undefined;
+  rawValue: string | undefined = undefined;
+  valueOffset: number | undefined = undefined;
 
   constructor(
     private readonly ins: Instruction,
@@ -198,30 +209,34 @@ class KeyValue implements Pair {
 export const pairsOf: (ins: Instruction) => readonly Pair[] = memoizeInstruction(readPairs);
 
 function readPairs(ins: Instruction): Pair[] {
-  const words = wordsOf(ins);
-  if (!words.length) return [];
+  const words = scanWords(ins.rest); // read before anything splits again
+  const { count, texts, starts } = words;
+  if (!count) return [];
   const base = ins.restOffset;
-  const legacy = ins.keyword !== 'ARG' && unquotedIndex(words[0].text, '=') < 0;
+  const legacy = ins.keyword !== 'ARG' && unquotedIndex(texts[0], '=') < 0;
   if (legacy) {
-    const first = words[0];
-    const second = words[1];
-    const pair = new KeyValue(ins, unquoteWord(first.text), base + first.start, first.text.length);
-    if (second) {
-      const rawValue = ins.rest.slice(second.start).trimEnd();
-      pair.setValue(rawValue, words.slice(1).map((w) => unquoteWord(w.text)).join(' '), base + second.start);
+    const pair = new KeyValue(ins, unquoteWord(texts[0]), base + starts[0], texts[0].length);
+    if (count > 1) {
+      const rawValue = ins.rest.slice(starts[1]).trimEnd();
+      const parts: string[] = new Array(count - 1);
+      for (let k = 1; k < count; k++) parts[k - 1] = unquoteWord(texts[k]);
+      pair.setValue(rawValue, parts.join(' '), base + starts[1]);
     }
     return [pair];
   }
-  return words.map((w) => {
-    const eq = unquotedIndex(w.text, '=');
-    const rawKey = eq < 0 ? w.text : w.text.slice(0, eq);
-    const pair = new KeyValue(ins, unquoteWord(rawKey), base + w.start, rawKey.length);
+  const pairs: Pair[] = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const text = texts[k];
+    const eq = unquotedIndex(text, '=');
+    const rawKey = eq < 0 ? text : text.slice(0, eq);
+    const pair = new KeyValue(ins, unquoteWord(rawKey), base + starts[k], rawKey.length);
     if (eq >= 0) {
-      const rawValue = w.text.slice(eq + 1);
-      pair.setValue(rawValue, unquoteWord(rawValue), base + w.start + eq + 1);
+      const rawValue = text.slice(eq + 1);
+      pair.setValue(rawValue, unquoteWord(rawValue), base + starts[k] + eq + 1);
     }
-    return pair;
-  });
+    pairs[k] = pair;
+  }
+  return pairs;
 }
 
 /** Index of `ch` outside quotes, or -1. */
@@ -288,17 +303,19 @@ export function stageByRef(model: DockerfileModel, ref: string, beforeIndex: num
   return undefined;
 }
 
-/** `--from` of COPY and the `from=` of every RUN `--mount`, with the flag's range. */
-export function fromRefs(ins: Instruction): Array<{ ref: string; range: Range }> {
-  const out: Array<{ ref: string; range: Range }> = [];
-  if (!ins.flags.length) return out;
+const NO_REFS: ReadonlyArray<{ ref: string; flag: Flag }> = Object.freeze([]);
+
+/** `--from` of COPY and the `from=` of every RUN `--mount`, with the flag (its range is made only if asked for). */
+export function fromRefs(ins: Instruction): ReadonlyArray<{ ref: string; flag: Flag }> {
+  if (!ins.flags.length) return NO_REFS;
+  const out: Array<{ ref: string; flag: Flag }> = [];
   for (const f of ins.flags) {
     if (f.value === undefined) continue;
-    if (ins.keyword === 'COPY' && f.name === 'from') out.push({ ref: f.value, range: f.range });
+    if (ins.keyword === 'COPY' && f.name === 'from') out.push({ ref: f.value, flag: f });
     if (ins.keyword === 'RUN' && f.name === 'mount') {
       for (const part of f.value.split(',')) {
         const [k, v] = part.split('=');
-        if (k.trim() === 'from' && v) out.push({ ref: dropQuotes(v.trim()), range: f.range });
+        if (k.trim() === 'from' && v) out.push({ ref: dropQuotes(v.trim()), flag: f });
       }
     }
   }
@@ -312,11 +329,13 @@ export function fromRefs(ins: Instruction): Array<{ ref: string; range: Range }>
  */
 export const usedStages: (model: DockerfileModel) => ReadonlySet<Stage> = memoize((model: DockerfileModel) => {
   const used = new Set<Stage>();
-  for (const s of model.stages) {
+  for (let k = 0; k < model.stages.length; k++) {
+    const s = model.stages[k];
     if (s.parent) used.add(s.parent);
-    for (const ins of s.instructions) {
-      for (const { ref } of fromRefs(ins)) {
-        const target = stageByRef(model, ref, s.index);
+    for (let i = 0; i < s.instructions.length; i++) {
+      const refs = fromRefs(s.instructions[i]);
+      for (let r = 0; r < refs.length; r++) {
+        const target = stageByRef(model, refs[r].ref, s.index);
         if (target) used.add(target);
       }
     }

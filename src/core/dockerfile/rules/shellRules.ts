@@ -1,3 +1,4 @@
+import { isSpace } from '../model';
 import { hadolintUrl, type Rule } from '../rule';
 import { eachCommand, sitesRunning } from '../runCommands';
 import { insertFix, runStreams } from '../runSites';
@@ -155,7 +156,11 @@ const dl4006: Rule = {
 /** Inserts a bash-with-pipefail SHELL line above the RUN, indented like it. */
 function shellFix(run: Instruction, lines: string[]) {
   const line = run.range.start.line;
-  const indent = /^\s*/.exec(lines[line] ?? '')![0];
+  // The leading whitespace (`/^\s*/`, scanned by hand: a file can have thousands of these RUNs).
+  const text = lines[line] ?? '';
+  let end = 0;
+  while (end < text.length && isSpace(text.charCodeAt(end))) end++;
+  const indent = text.slice(0, end);
   const at = { line, column: 0 };
   return [{ title: 'Set SHELL to bash with -o pipefail before this RUN', edits: [{ range: { start: at, end: at }, newText: `${indent}${PIPEFAIL_SHELL}\n` }] }];
 }
@@ -171,7 +176,9 @@ const dl3059: Rule = {
     const streams = runStreams(ctx.model);
     let previous: { flags: string; commands: number } | undefined;
     // Comments are not instructions, so they do not break a run of RUNs; anything else does.
-    for (const ins of ctx.model.instructions) {
+    const list = ctx.model.instructions;
+    for (let k = 0; k < list.length; k++) {
+      const ins = list[k];
       const site = ins.keyword === 'RUN' ? streams.siteOf(ins) : undefined;
       if (!site) {
         previous = undefined;
