@@ -34,10 +34,18 @@ function large(lines: number): string {
   return out.slice(0, lines).join('\n') + '\n';
 }
 
+/**
+ * Median of at least `runs` samples, after the same warm-up time for both
+ * tools (at least 3 runs and 1.5 s): counting warm-up runs instead would leave
+ * the faster tool still being optimised by V8 while the slower one is sampled
+ * at full speed. Samples also span at least a second.
+ */
 function time(fn: () => unknown, runs: number): number {
-  for (let i = 0; i < Math.min(3, runs); i++) fn(); // warm-up
+  const warmUntil = performance.now() + 1500;
+  for (let i = 0; i < 3 || performance.now() < warmUntil; i++) fn();
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const sampleUntil = performance.now() + 1000;
+  while (samples.length < runs || performance.now() < sampleUntil) {
     const t = performance.now();
     fn();
     samples.push(performance.now() - t);
