@@ -11,6 +11,7 @@ import type { ValuePath } from '../src/core/manifests/types';
 import { validateManifest } from '../src/core/manifests/validateManifest';
 import { parseYaml, parseYamlExact } from '../src/core/manifests/yamlDocument';
 import { generateCompose } from './compose-latency';
+import { quantile, seededRandom } from './support/random';
 
 const COUNT = Number(process.argv[2] ?? 50_000);
 const LIMIT_MS = 100;
@@ -35,14 +36,7 @@ const BOMBS = [
   'services: &s {a: {image: x, depends_on: *s}}',
 ];
 
-let state = 0x2545f491;
-const rand = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-};
-const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+const { rand, pick } = seededRandom(0x2545f491);
 const TOKENS = ['\t', '  ', '- ', ': ', ':', '---\n', '...\n', '? ', '&a ', '*a', '<<: *a\n', '{', '}', '[', ']', ',', '"', "'", '|\n', '>-\n', '#', '${', '${X:-', '$$', '$', '}', '!!str ', '!!binary ', '123: ', 'true: ', '~: ', '\r\n', '\n', '\u0000', '\ufeff', 'é', '😀', '%YAML 1.1\n', 'apiVersion: v1\n', 'kind: Pod\n', 'services:\n', 'depends_on: [a]\n', 'extends: {file: x.yml}\n', 'include: [y.yml]\n'];
 
 function mutate(text: string): string {
@@ -145,7 +139,7 @@ for (let i = 0; i < COUNT; i++) {
   if (ms > slowest.ms) slowest = { ms, index: i };
 }
 times.sort((a, b) => a - b);
-const p = (q: number) => +times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(3);
+const p = (q: number) => quantile(times, q);
 console.log(`${COUNT} inputs (mutated compose-go cases, snippets, generated files; alias bombs): ${exceptions} exceptions, ${slow} over ${LIMIT_MS} ms; p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${slowest.ms.toFixed(1)} ms (input ${slowest.index}); validators loaded before timing`);
 // A machine shared with other work stalls now and then: an input over the limit is run again three
 // times, and only one that is slow every time counts (a hang would be).

@@ -8,6 +8,8 @@ import { lintWithShellcheck } from '../core/dockerfile/lintWithShellcheck';
 import { DEFAULT_CONFIG, type LintConfig } from '../core/dockerfile/rule';
 import { ALL_RULES } from '../core/dockerfile/rules';
 import type { Severity } from '../core/dockerfile/types';
+import { oneOf, parseArgs, UsageError } from './args';
+import { describeFsError, readTextInput } from './readInput';
 
 // `berth lint`: hadolint's command line habits (config discovery, HADOLINT_*
 // variables, failure threshold, --no-fail) on Berth's linter.
@@ -54,12 +56,8 @@ export interface LintIO {
   version?: string;
 }
 
-/** Larger than any real Dockerfile by orders of magnitude; stops a mistaken path (an image tarball, a log) from eating memory. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const BINARY_PROBE_BYTES = 8 * 1024;
-const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'];
+const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'] as const;
 
-class UsageError extends Error {}
 
 interface Options {
   format: OutputFormat;
@@ -75,7 +73,7 @@ interface Options {
 export async function runLint(argv: string[], io: LintIO): Promise<number> {
   let opts: Options | 'help';
   try {
-    opts = parseArgs(argv);
+    opts = parseLintArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     await io.stderr(`berth lint: ${err.message}\nRun "berth lint --help" for usage.\n`);
@@ -98,7 +96,7 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
 
   const results: FileResult[] = [];
   for (const file of opts.files) {
-    const text = await readDockerfile(file, io);
+    const text = await readTextInput(file, io, 'Dockerfile');
     if (typeof text !== 'string') {
       results.push({ file, findings: [], error: text.error });
       await io.stderr(`berth: ${file}: ${text.error}\n`);
@@ -120,66 +118,29 @@ export async function runLint(argv: string[], io: LintIO): Promise<number> {
   return unreadable || (failed && !config.noFail) ? 1 : 0;
 }
 
-function parseArgs(argv: string[]): Options | 'help' {
-  const opts: Options = { format: 'text', noFail: false, shellcheck: true, files: [] };
-  let onlyFiles = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (onlyFiles || arg === '-' || !arg.startsWith('-')) {
-      opts.files.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyFiles = true;
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || (eq < 0 && v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '-f':
-      case '--format': {
-        const v = value();
-        if (!(OUTPUT_FORMATS as string[]).includes(v)) throw new UsageError(`unknown format "${v}" (use ${OUTPUT_FORMATS.join(', ')})`);
-        opts.format = v as OutputFormat;
-        break;
-      }
-      case '-c':
-      case '--config':
-        opts.configFile = value();
-        break;
-      case '-t':
-      case '--failure-threshold': {
-        const v = value().toLowerCase();
-        if (!THRESHOLDS.includes(v)) throw new UsageError(`unknown failure threshold "${v}" (use ${THRESHOLDS.join(', ')})`);
-        opts.threshold = v as Severity | 'none';
-        break;
-      }
-      case '--no-fail':
-        if (eq > 0) throw new UsageError('--no-fail takes no value');
-        opts.noFail = true;
-        break;
-      case '--context':
-        opts.context = value();
-        break;
-      case '--no-shellcheck':
-        if (eq > 0) throw new UsageError('--no-shellcheck takes no value');
-        opts.shellcheck = false;
-        break;
-      default:
-        throw new UsageError(`unknown option "${arg}"`);
-    }
-  }
-  if (opts.files.length === 0) throw new UsageError('no Dockerfile given (name one or more files, or "-" for stdin)');
-  if (opts.files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
-  return opts;
+function parseLintArgs(argv: string[]): Options | 'help' {
+  const { options: o, files, help } = parseArgs(
+    argv,
+    {
+      format: { names: ['-f', '--format'], value: true },
+      config: { names: ['-c', '--config'], value: true },
+      threshold: { names: ['-t', '--failure-threshold'], value: true },
+      noFail: { names: ['--no-fail'], value: false },
+      context: { names: ['--context'], value: true },
+      noShellcheck: { names: ['--no-shellcheck'], value: false },
+    },
+    'Dockerfile',
+  );
+  if (help) return 'help';
+  return {
+    format: typeof o.format === 'string' ? oneOf(o.format, OUTPUT_FORMATS, 'format') : 'text',
+    ...(typeof o.config === 'string' ? { configFile: o.config } : {}),
+    ...(typeof o.threshold === 'string' ? { threshold: oneOf(o.threshold.toLowerCase(), THRESHOLDS, 'failure threshold') } : {}),
+    ...(typeof o.context === 'string' ? { context: o.context } : {}),
+    noFail: o.noFail === true,
+    shellcheck: o.noShellcheck !== true,
+    files,
+  };
 }
 
 /** File, then HADOLINT_* variables, then options. Undefined (after reporting why) when any layer is unusable. */
@@ -212,96 +173,10 @@ async function loadConfig(opts: Options, io: LintIO): Promise<Partial<LintConfig
   return mergeConfigs(fileConfig, envConfig, cli);
 }
 
-/** The file's text, or why it cannot be linted. Reads at most MAX_FILE_BYTES + 1 bytes whatever the file is. */
-async function readDockerfile(file: string, io: LintIO): Promise<string | { error: string }> {
-  let bytes: Buffer;
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of io.stdin) {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      chunks.push(b);
-      size += b.length;
-      if (size > MAX_FILE_BYTES) return { error: tooLarge() };
-    }
-    bytes = Buffer.concat(chunks);
-  } else {
-    const full = path.resolve(io.cwd, file);
-    try {
-      const st = await fs.stat(full);
-      if (st.isDirectory()) return { error: 'is a directory, not a Dockerfile' };
-      if (st.isFile() && st.size > MAX_FILE_BYTES) return { error: tooLarge(st.size) };
-      bytes = await readCapped(full);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (await isSymlink(full))) return { error: 'is a broken symbolic link (its target does not exist)' };
-      return { error: describeFsError(err) };
-    }
-    // A FIFO or device has no size up front; readCapped stopped one byte past the limit.
-    if (bytes.length > MAX_FILE_BYTES) return { error: tooLarge() };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { error: 'is UTF-16 encoded; save it as UTF-8' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { error: 'is UTF-16 encoded; save it as UTF-8' };
-  const nul = bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0);
-  if (nul >= 0) return { error: `looks like a binary file (NUL byte at offset ${nul}), not a Dockerfile` };
-  const text = bytes.toString('utf8');
-  // Editors hide a UTF-8 byte order mark; left in, it would glue itself to the first keyword.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-async function readCapped(file: string): Promise<Buffer> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    while (size <= MAX_FILE_BYTES) {
-      const buf = Buffer.alloc(Math.min(1024 * 1024, MAX_FILE_BYTES + 1 - size));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close();
-  }
-}
-
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await fs.stat(p)).isDirectory();
   } catch {
     return false;
-  }
-}
-
-async function isSymlink(p: string): Promise<boolean> {
-  try {
-    return (await fs.lstat(p)).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function tooLarge(size?: number): string {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `is too large to be a Dockerfile (${size === undefined ? 'over ' + mb(MAX_FILE_BYTES) : mb(size)}; the limit is ${mb(MAX_FILE_BYTES)})`;
-}
-
-function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory, not a Dockerfile';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENOTDIR':
-      return 'a component of the path is not a directory';
-    default:
-      return e.message ?? String(err);
   }
 }

@@ -7,6 +7,7 @@ import { formatFindings, type FileResult } from '../core/dockerfile/formats';
 import { MANIFEST_CODES } from '../core/manifests/codes';
 import { validateManifest, type ManifestKind } from '../core/manifests/validateManifest';
 import type { LintIO } from './lint';
+import { oneOf, parseArgs, UsageError } from './args';
 import { readTextInput } from './readInput';
 import { localFiles } from '../core/manifests/compose/fileReferences';
 
@@ -25,10 +26,9 @@ Options:
 Exit status: 0 no errors, 1 an error was found or a file could not be validated,
 2 usage error.`;
 
-const KINDS = ['compose', 'kubernetes', 'auto'];
+const KINDS = ['compose', 'kubernetes', 'auto'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
-class UsageError extends Error {}
 
 interface Options {
   kind: ManifestKind | 'auto';
@@ -39,7 +39,7 @@ interface Options {
 export async function runValidate(argv: string[], io: LintIO): Promise<number> {
   let opts: Options | 'help';
   try {
-    opts = parseArgs(argv);
+    opts = parseValidateArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     await io.stderr(`berth validate: ${err.message}\nRun "berth validate --help" for usage.\n`);
@@ -80,49 +80,12 @@ export async function runValidate(argv: string[], io: LintIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-function parseArgs(argv: string[]): Options | 'help' {
-  const opts: Options = { kind: 'auto', format: 'text', files: [] };
-  let onlyFiles = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (onlyFiles || arg === '-' || !arg.startsWith('-')) {
-      opts.files.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyFiles = true;
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || (eq < 0 && v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '-k':
-      case '--kind': {
-        const v = value();
-        if (!KINDS.includes(v)) throw new UsageError(`unknown kind "${v}" (use ${KINDS.join(', ')})`);
-        opts.kind = v as Options['kind'];
-        break;
-      }
-      case '-f':
-      case '--format': {
-        const v = value();
-        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`unknown format "${v}" (use ${FORMATS.join(', ')})`);
-        opts.format = v as Options['format'];
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option "${arg}"`);
-    }
-  }
-  if (opts.files.length === 0) throw new UsageError('no file given (name one or more files, or "-" for stdin)');
-  if (opts.files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
-  return opts;
+function parseValidateArgs(argv: string[]): Options | 'help' {
+  const { options: o, files, help } = parseArgs(argv, { kind: { names: ['-k', '--kind'], value: true }, format: { names: ['-f', '--format'], value: true } }, 'file');
+  if (help) return 'help';
+  return {
+    kind: typeof o.kind === 'string' ? oneOf(o.kind, KINDS, 'kind') : 'auto',
+    format: typeof o.format === 'string' ? oneOf(o.format, FORMATS, 'format') : 'text',
+    files,
+  };
 }

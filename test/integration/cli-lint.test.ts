@@ -4,14 +4,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JsonFinding } from '../../src/core/dockerfile/formats';
+import { bundleBeforeSuite, CLI } from '../support/cliBundle';
 
 // `berth lint` as users run it: the bundled dist/cli.js in a real process, on
 // real files. The rule set is still growing, so assertions lean on DL1000 (a
 // parse problem, which always exists) and compute "whatever else was found"
 // instead of hard-coding which rules fire.
 
-const REPO = path.resolve(__dirname, '../..');
-const CLI = path.join(REPO, 'dist/cli.js');
 /** An unclosed heredoc: DL1000 (error) on line 2. */
 const BROKEN = 'FROM scratch\nRUN <<EOF\necho hi\n';
 
@@ -27,11 +26,7 @@ describe('berth lint (CLI process)', function () {
   let home: string;
   let work: string;
 
-  before(function () {
-    this.timeout(180_000);
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8', timeout: 170_000 });
-    assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
-  });
+  bundleBeforeSuite();
 
   beforeEach(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'berth-cli-lint-'));

@@ -4,13 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JsonFinding } from '../../src/core/dockerfile/formats';
+import { bundleBeforeSuite, CLI } from '../support/cliBundle';
 
 // `berth validate` as CI runs it: the bundled dist/cli.js (with its
 // precompiled Compose schema and lazily required Kubernetes chunk) in a real
 // process, on real files.
 
-const REPO = path.resolve(__dirname, '../..');
-const CLI = path.join(REPO, 'dist/cli.js');
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -35,11 +34,7 @@ spec:
 describe('berth validate (CLI process)', function () {
   let work: string;
 
-  before(function () {
-    this.timeout(180_000);
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8', timeout: 170_000 });
-    assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
-  });
+  bundleBeforeSuite();
   beforeEach(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'berth-cli-validate-'));
   });

@@ -3,11 +3,11 @@ import { lintWithShellcheck } from '../../core/dockerfile/lintWithShellcheck';
 import type { LintConfig } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding, Severity } from '../../core/dockerfile/types';
+import { watchDocuments } from '../documentRuns';
 import { dockerignoreFor, fileConfig } from './lintSettings';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }];
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}';
-const DEBOUNCE_MS = 250;
 
 const RULES = new Map(ALL_RULES.map((r) => [r.code, r]));
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -24,38 +24,15 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
  */
 export class DockerfileDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('berth-dockerfile');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly versions = new Map<string, number>();
   /** uri → findings of the last run, for quick fixes and hovers. */
   readonly findings = new Map<string, Finding[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    const onType = () => vscode.workspace.getConfiguration('berth.lint').get<string>('run', 'onType') === 'onType';
     this.subscriptions.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => onType() && this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('berth.lint')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-      }),
-    );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-  }
-
-  /** Lints `doc` after `delay`; a newer edit cancels the pending run. */
-  schedule(doc: vscode.TextDocument, delay: number): void {
-    if (vscode.languages.match(DOCKERFILE_SELECTOR, doc) === 0) return;
-    const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.lintDocument(doc);
-      }, delay),
+      watchDocuments({ selector: DOCKERFILE_SELECTOR, section: 'berth.lint', run: (d) => this.lintDocument(d), forget: (uri) => this.forget(uri) }),
     );
   }
 
@@ -96,7 +73,6 @@ export class DockerfileDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     this.subscriptions.forEach((s) => s.dispose());
   }
 }

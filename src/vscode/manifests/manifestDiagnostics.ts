@@ -3,11 +3,11 @@ import { manifestCode } from '../../core/manifests/codes';
 import { detectKind, isComposeFileName, validateManifest, type ManifestKind } from '../../core/manifests/validateManifest';
 import type { ManifestDiagnostic, ManifestSeverity } from '../../core/manifests/types';
 import { ruleDocsUri } from '../dockerfile/lintDiagnostics';
+import { watchDocuments } from '../documentRuns';
 import { localFiles } from '../../core/manifests/compose/fileReferences';
 
 export const MANIFEST_SELECTOR: vscode.DocumentSelector = [{ language: 'dockercompose' }, { language: 'yaml' }];
 export const YAML_EXTENSION_ID = 'redhat.vscode-yaml';
-const DEBOUNCE_MS = 250;
 /** Codes the YAML extension reports itself once it has Berth's schema (contributed through yamlValidation). */
 const REPORTED_BY_YAML_EXTENSION = new Set(['YML001', 'CMP002']);
 
@@ -36,38 +36,17 @@ export function manifestKindOf(doc: vscode.TextDocument): ManifestKind | undefin
 export class ManifestDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('berth-manifests');
   readonly findings = new Map<string, ManifestDiagnostic[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    const onType = () => vscode.workspace.getConfiguration('berth.manifests').get<string>('run', 'onType') === 'onType';
+    const recheckAll = () => {
+      for (const d of vscode.workspace.textDocuments) if (vscode.languages.match(MANIFEST_SELECTOR, d) > 0 && !d.isClosed) this.validate(d);
+    };
     this.subscriptions.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && onType() && this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('berth.manifests')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-      }),
-      vscode.extensions.onDidChange(() => {
-        for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-      }),
-    );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-  }
-
-  /** Validates `doc` after `delay`; a newer edit replaces the pending run, so a stale result is never published. */
-  schedule(doc: vscode.TextDocument, delay: number): void {
-    if (vscode.languages.match(MANIFEST_SELECTOR, doc) === 0) return;
-    const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.validate(doc);
-      }, delay),
+      watchDocuments({ selector: MANIFEST_SELECTOR, section: 'berth.manifests', run: (d) => this.validate(d), forget: (uri) => this.forget(uri) }),
+      // The YAML extension arriving or leaving changes what Berth reports itself.
+      vscode.extensions.onDidChange(recheckAll),
     );
   }
 
@@ -93,7 +72,6 @@ export class ManifestDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     this.subscriptions.forEach((s) => s.dispose());
   }
 }

@@ -21,32 +21,42 @@ interface KubernetesRule extends KubernetesRuleInfo {
 
 const isEmpty = (value: unknown) => !isMapping(value) || Object.keys(value).length === 0;
 
-const resourceRequests: KubernetesRule = {
-  code: 'BK001',
-  severity: 'warning',
-  description: 'Container without resources.requests',
-  check(w, report) {
-    for (const c of w.containers) {
-      const resources = c.container.resources;
-      if (isMapping(resources) && !isEmpty(resources.requests)) continue;
-      report(c.anchor, 'value', `${c.label} has no resources.requests, so the scheduler cannot place the pod sensibly and it is evicted first under pressure. Set resources.requests.cpu and resources.requests.memory.`);
-    }
-  },
-};
+/** A rule reporting each container (of long-running workloads only, with `longRunningOnly`) that lacks something. */
+function containerLacks(
+  code: string,
+  description: string,
+  lacks: (container: Record<string, unknown>) => boolean,
+  message: (label: string) => string,
+  opts: { longRunningOnly?: boolean; includeInit?: boolean } = {},
+): KubernetesRule {
+  return {
+    code,
+    severity: 'warning',
+    description,
+    check(w, report) {
+      if (opts.longRunningOnly && !w.longRunning) return;
+      for (const c of w.containers) if ((opts.includeInit || !c.init) && lacks(c.container)) report(c.anchor, 'value', message(c.label));
+    },
+  };
+}
 
-const resourceLimits: KubernetesRule = {
-  code: 'BK002',
-  severity: 'warning',
-  description: 'Container without resources.limits',
-  check(w, report) {
-    for (const c of w.containers) {
-      const resources = c.container.resources;
-      if (isMapping(resources) && !isEmpty(resources.limits)) continue;
-      report(c.anchor, 'value', `${c.label} has no resources.limits, so it can take all of a node's memory. Set resources.limits.memory (and cpu if it must be capped).`);
-    }
-  },
-};
+const lacksResource = (key: 'requests' | 'limits') => (container: Record<string, unknown>) => !isMapping(container.resources) || isEmpty(container.resources[key]);
 
+const resourceRequests = containerLacks(
+  'BK001',
+  'Container without resources.requests',
+  lacksResource('requests'),
+  (label) => `${label} has no resources.requests, so the scheduler cannot place the pod sensibly and it is evicted first under pressure. Set resources.requests.cpu and resources.requests.memory.`,
+  { includeInit: true },
+);
+
+const resourceLimits = containerLacks(
+  'BK002',
+  'Container without resources.limits',
+  lacksResource('limits'),
+  (label) => `${label} has no resources.limits, so it can take all of a node's memory. Set resources.limits.memory (and cpu if it must be capped).`,
+  { includeInit: true },
+);
 const mutableImage: KubernetesRule = {
   code: 'BK003',
   severity: 'warning',
@@ -110,32 +120,21 @@ const hostNamespaces: KubernetesRule = {
   },
 };
 
-const livenessProbe: KubernetesRule = {
-  code: 'BK007',
-  severity: 'warning',
-  description: 'Deployment, StatefulSet or DaemonSet container without a livenessProbe',
-  check(w, report) {
-    if (!w.longRunning) return;
-    for (const c of w.containers) {
-      if (c.init || c.container.livenessProbe !== undefined) continue;
-      report(c.anchor, 'value', `${c.label} has no livenessProbe, so Kubernetes will not restart it when it hangs. Add a livenessProbe (httpGet, tcpSocket, grpc or exec).`);
-    }
-  },
-};
+const livenessProbe = containerLacks(
+  'BK007',
+  'Deployment, StatefulSet or DaemonSet container without a livenessProbe',
+  (container) => container.livenessProbe === undefined,
+  (label) => `${label} has no livenessProbe, so Kubernetes will not restart it when it hangs. Add a livenessProbe (httpGet, tcpSocket, grpc or exec).`,
+  { longRunningOnly: true },
+);
 
-const readinessProbe: KubernetesRule = {
-  code: 'BK008',
-  severity: 'warning',
-  description: 'Deployment, StatefulSet or DaemonSet container without a readinessProbe',
-  check(w, report) {
-    if (!w.longRunning) return;
-    for (const c of w.containers) {
-      if (c.init || c.container.readinessProbe !== undefined) continue;
-      report(c.anchor, 'value', `${c.label} has no readinessProbe, so it gets traffic as soon as it starts, before it can serve, and rollouts cannot tell a broken version. Add a readinessProbe.`);
-    }
-  },
-};
-
+const readinessProbe = containerLacks(
+  'BK008',
+  'Deployment, StatefulSet or DaemonSet container without a readinessProbe',
+  (container) => container.readinessProbe === undefined,
+  (label) => `${label} has no readinessProbe, so it gets traffic as soon as it starts, before it can serve, and rollouts cannot tell a broken version. Add a readinessProbe.`,
+  { longRunningOnly: true },
+);
 const AGREE = 'so the controller finds its own pods';
 
 function checkSelector(selector: Mapping, labels: Mapping, report: Report): void {
