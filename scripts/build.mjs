@@ -38,6 +38,8 @@ const dockerodeApart = {
 const lazyModules = [
   { filter: /[\\/]manifests[\\/]compose[\\/]schemaValidator(\.ts)?$|^\.\/schemaValidator$/, chunk: 'composeSchema.js', entry: 'src/core/manifests/compose/schemaValidator.ts' },
   { filter: /[\\/]manifests[\\/]kubernetes[\\/]openapi(\.ts)?$|^\.\/openapi$/, chunk: 'kubernetesSchemas.js', entry: 'src/core/manifests/kubernetes/openapi.ts' },
+  // Only the import written in lazyLanguageFeatures.ts, never the chunk's own entry point.
+  { filter: /^\.\/languageFeatures$/, chunk: 'languageFeatures.js', entry: 'src/vscode/languageFeatures.ts' },
 ];
 const lazyApart = {
   name: 'lazy-apart',
@@ -51,6 +53,7 @@ const builds = [
   { ...common, entryPoints: ['node_modules/dockerode/lib/docker.js'], outfile: 'dist/dockerode.js' },
   { ...common, entryPoints: [lazyModules[1].entry], outfile: `dist/${lazyModules[1].chunk}` },
   { ...common, stdin: precompiledComposeSchema(), outfile: `dist/${lazyModules[0].chunk}` },
+  { ...common, entryPoints: [lazyModules[2].entry], outfile: `dist/${lazyModules[2].chunk}`, plugins: [dockerodeApart, lazyApart] },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -5,9 +5,8 @@ import { engineCommands, viewCommands } from './commands/engineCommands';
 import { resourceCommands } from './commands/resourceCommands';
 import { registerCommand } from './commands/run';
 import { EngineSession } from './engineSession';
-import { registerLinting } from './dockerfile/registerLinting';
 import { registerInspectDocuments } from './inspectDocuments';
-import { registerManifests } from './manifests/registerManifests';
+import { registerLanguageFeatures } from './lazyLanguageFeatures';
 import type { BerthServices } from './services';
 import { createEngineStatusBar } from './statusBar';
 import { registerViews } from './views/registerViews';
@@ -25,13 +24,12 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
   const views = registerViews(session, subs);
   const services: BerthServices = { session, views, log };
   subs.push(createEngineStatusBar(session), registerInspectDocuments(session));
-  registerManifests(subs);
   const commands = {
     ...containerCommands(services),
     ...resourceCommands(services),
     ...engineCommands(services),
     ...viewCommands(services),
-    ...registerLinting(context.extensionUri, subs),
+    ...registerLanguageFeatures(context.extensionUri, subs),
   };
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).
