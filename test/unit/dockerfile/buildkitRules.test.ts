@@ -3,7 +3,8 @@ import { lintDockerfile } from '../../../src/core/dockerfile/linter';
 import { buildkitRules } from '../../../src/core/dockerfile/rules/buildkitRules';
 import { isValidReference, parsePlatform } from '../../../src/core/dockerfile/rules/buildkitRules2';
 import { expandWord, suggest } from '../../../src/core/dockerfile/rules/buildkitVars';
-import type { Finding, Range } from '../../../src/core/dockerfile/types';
+import type { Range } from '../../../src/core/dockerfile/types';
+import { applyFix } from './applyFix';
 
 const lint = (text: string, code?: string) => lintDockerfile(text, { rules: buildkitRules }).filter((f) => !code || f.code === code);
 const codes = (text: string) => lint(text).map((f) => f.code);
@@ -11,16 +12,6 @@ const messages = (text: string, code: string) => lint(text, code).map((f) => f.m
 const lines = (text: string, code: string) => lint(text, code).map((f) => f.range.start.line + 1);
 const r = (line: number, start: number, end: number): Range => ({ start: { line, column: start }, end: { line, column: end } });
 
-/** Applies a finding's first fix to the text (edits do not overlap). */
-function applyFix(text: string, f: Finding): string {
-  const ls = text.split('\n');
-  const offset = (p: { line: number; column: number }) => ls.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.column;
-  const edits = [...(f.fixes?.[0]?.edits ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  assert.ok(edits.length, `no fix on ${f.code}`);
-  let out = text;
-  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 describe('BuildKit build checks (unit)', () => {
   it('StageNameCasing flags a mixed-case stage name and lower-cases it with its references', () => {

@@ -3,7 +3,7 @@ import { lintDockerfile } from '../../../src/core/dockerfile/linter';
 import type { LintConfig } from '../../../src/core/dockerfile/rule';
 import { ALL_RULES } from '../../../src/core/dockerfile/rules';
 import { dl3000 } from '../../../src/core/dockerfile/rules/workdir';
-import type { Finding } from '../../../src/core/dockerfile/types';
+import { applyFix } from './applyFix';
 
 // DL3000 / WorkdirRelativePath: one rule with both names (see rules/workdir.ts
 // for how the two tools' semantics were merged).
@@ -11,16 +11,6 @@ import type { Finding } from '../../../src/core/dockerfile/types';
 const lint = (text: string, config: Partial<LintConfig> = {}, buildkitCheck?: string) => lintDockerfile(text, { rules: [dl3000], config, buildkitCheck });
 const lines = (text: string) => lint(text).map((f) => f.range.start.line + 1);
 
-/** Applies a finding's first fix (edits do not overlap). */
-function applyFix(text: string, f: Finding): string {
-  const ls = text.split('\n');
-  const offset = (p: { line: number; column: number }) => ls.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.column;
-  const edits = [...(f.fixes?.[0]?.edits ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  assert.ok(edits.length, `no fix on ${f.code}`);
-  let out = text;
-  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 /** The text after applying the fix of the finding on `line` (1-based). */
 function fixed(text: string, line: number): string {
