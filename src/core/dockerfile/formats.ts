@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { hadolintUrl, type Rule } from './rule';
+import { hadolintUrl, ruleUrl, type Rule } from './rule';
 import type { Finding, Severity } from './types';
 
 // Report formats for `berth lint`, shaped like hadolint's so that existing CI
@@ -119,7 +119,7 @@ function toSarif(results: FileResult[], rules: readonly RuleDescriptor[], opts: 
     const short = rule?.message ?? p!.short;
     const full = rule?.rationale ?? p!.full ?? short;
     // helpUri must be an absolute URI; Berth's own rule pages ship inside the extension instead.
-    const url = [rule?.url ?? p!.url].find((u) => u && /^https?:\/\//.test(u));
+    const url = [rule ? ruleUrl(rule) : p!.url].find((u) => u && /^https?:\/\//.test(u));
     descriptors.push({
       id: f.code,
       ...(f.aliases.length ? { properties: { aliases: f.aliases } } : {}),

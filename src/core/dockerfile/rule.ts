@@ -85,8 +85,8 @@ export interface Rule {
   severity: Severity;
   /** Default message, as the reference tool words it. */
   message: string;
-  /** Documentation link shown with the diagnostic. */
-  url: string;
+  /** Documentation link shown with the diagnostic; when absent it follows from the code (ruleUrl). */
+  url?: string;
   /** Why the rule exists, in a sentence or two (hover text). */
   rationale: string;
   /** Off unless enabled (hadolint's "ignore" default severity, BuildKit's experimental checks). */
@@ -105,3 +105,15 @@ export interface Rule {
 export const hadolintUrl = (code: string) => `https://github.com/hadolint/hadolint/wiki/${code}`;
 export const buildkitUrl = (name: string) =>
   `https://docs.docker.com/reference/build-checks/${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}/`;
+
+/**
+ * A rule's documentation: its own `url`, else the page its code names
+ * (hadolint's wiki for DL codes, Berth's page in media/rules for BR codes,
+ * BuildKit's check reference for check names).
+ */
+export function ruleUrl(rule: { code: string; url?: string }): string {
+  if (rule.url) return rule.url;
+  if (/^DL\d{4}$/.test(rule.code)) return hadolintUrl(rule.code);
+  if (/^BR\d+$/.test(rule.code)) return `media/rules/${rule.code}.md`;
+  return buildkitUrl(rule.code);
+}

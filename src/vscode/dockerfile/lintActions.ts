@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ruleUrl } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding } from '../../core/dockerfile/types';
 import { DockerfileDiagnostics, ruleDocsUri } from './lintDiagnostics';
@@ -95,7 +96,7 @@ export class DockerfileRuleHover implements vscode.HoverProvider {
       const rule = RULES.get(f.code);
       if (!rule) return [];
       const names = [f.code, ...f.aliases].join(' / ');
-      return [`**${names}**: ${rule.rationale} [Documentation](${ruleDocsUri(rule.url).toString()})`];
+      return [`**${names}**: ${rule.rationale} [Documentation](${ruleDocsUri(ruleUrl(rule)).toString()})`];
     });
     if (!parts.length) return undefined;
     const md = new vscode.MarkdownString(parts.join('\n\n'));

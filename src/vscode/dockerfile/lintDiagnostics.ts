@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { lintWithShellcheck } from '../../core/dockerfile/lintWithShellcheck';
-import type { LintConfig } from '../../core/dockerfile/rule';
+import { ruleUrl, type LintConfig } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding, Severity } from '../../core/dockerfile/types';
 import { watchDocuments } from '../documentRuns';
@@ -82,7 +82,7 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
   const rule = RULES.get(f.code);
   d.source = f.aliases.length ? `Berth (${f.aliases.join(', ')})` : 'Berth';
-  d.code = rule ? { value: f.code, target: ruleDocsUri(rule.url) } : f.code;
+  d.code = rule ? { value: f.code, target: ruleDocsUri(ruleUrl(rule)) } : f.code;
   return d;
 }
 

@@ -6,8 +6,6 @@ import type { Instruction } from '../types';
 
 // Documented in media/rules/<code>.md, shipped in the VSIX; the editor resolves
 // the relative link against the extension folder.
-const docs = (code: string) => `media/rules/${code}.md`;
-
 /** The shell text a RUN executes (heredoc bodies included). */
 function script(ins: Instruction): string {
   if (!ins.json && !ins.heredocs.length) return ins.rest; // the usual case, without joining
@@ -18,7 +16,6 @@ const syntaxFrontend: Rule = {
   code: 'BR001',
   severity: 'warning',
   message: 'The `# syntax=` frontend is not an official docker/dockerfile image: the builder runs its code with access to your build context and secrets.',
-  url: docs('BR001'),
   rationale: 'A syntax directive makes BuildKit pull and run that image as the Dockerfile frontend. Anything but docker/dockerfile (or docker.io/docker/dockerfile) runs third-party code inside your build.',
   check(ctx) {
     for (const d of ctx.model.parsed.directives) {
@@ -53,7 +50,6 @@ const secretValues: Rule = {
   code: 'BR002',
   severity: 'error',
   message: 'A secret is baked into the image',
-  url: docs('BR002'),
   keywords: ['ARG', 'ENV'],
   rationale: 'ARG and ENV values are stored in the image metadata and history, readable by anyone who can pull it. Pass secrets with RUN --mount=type=secret instead.',
   check(ctx) {
@@ -79,7 +75,6 @@ const copyBeforeInstall: Rule = {
   code: 'BR003',
   severity: 'info',
   message: 'The whole build context is copied before dependencies are installed: every source change re-runs the install. Copy the manifest/lockfile first, install, then copy the rest.',
-  url: docs('BR003'),
   keywords: ['COPY', 'ADD'],
   rationale: 'Layer caching is keyed on the files a COPY brings in. Copying only package.json/lockfiles before the install keeps the slow install layer cached across source edits.',
   check(ctx) {
@@ -109,7 +104,6 @@ const remoteAddWithoutChecksum: Rule = {
   code: 'BR004',
   severity: 'warning',
   message: 'ADD of a remote URL without --checksum: the download is not verified and its content can change under the same URL.',
-  url: docs('BR004'),
   keywords: ['ADD'],
   rationale: 'ADD fetches remote files at build time. Without --checksum=sha256:… a compromised or changed server silently changes your image.',
   check(ctx) {
@@ -129,7 +123,6 @@ const npmCache: Rule = {
   code: 'BR005',
   severity: 'info',
   message: 'npm install/ci leaves its cache in the layer: add `&& npm cache clean --force` in the same RUN, or use a cache mount.',
-  url: docs('BR005'),
   keywords: ['RUN'],
   rationale: "npm keeps a copy of every downloaded package in ~/.npm. Removed in a later RUN it still ships in the earlier layer; clean it in the same RUN or mount it with RUN --mount=type=cache,target=/root/.npm. (apt, apk, pip, yum, dnf and zypper caches are covered by hadolint's DL3009/DL3019/DL3042/DL3032/DL3040/DL3036.)",
   check(ctx: RuleContext) {

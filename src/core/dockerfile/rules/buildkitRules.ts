@@ -1,5 +1,5 @@
 import { rangeIn, scanWords, splitWords } from '../model';
-import { buildkitUrl, type DockerfileModel, type Rule } from '../rule';
+import { type DockerfileModel, type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
 import { buildkitRules2 } from './buildkitRules2';
 import { argPairs, keyValuePairs } from './buildkitVars';
@@ -35,7 +35,6 @@ const stageNameCasing: Rule = {
   code: 'StageNameCasing',
   severity: 'warning',
   message: 'Stage names should be lowercase',
-  url: buildkitUrl('StageNameCasing'),
   rationale: 'Stage names are matched case-insensitively (the builder lower-cases them), so mixed case only suggests a distinction that does not exist.',
   check(ctx) {
     const { stages, parsed } = ctx.model;
@@ -62,7 +61,6 @@ const fromAsCasing: Rule = {
   code: 'FromAsCasing',
   severity: 'warning',
   message: "The 'as' keyword should match the case of the 'from' keyword",
-  url: buildkitUrl('FromAsCasing'),
   rationale: 'Mixed `FROM … as` casing reads as a mistake. When FROM itself is mixed-case, ConsistentInstructionCasing reports that instead.',
   check(ctx) {
     for (const { from } of ctx.model.stages) {
@@ -83,7 +81,6 @@ const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
   severity: 'warning',
   message: 'Empty continuation lines will become errors in a future release',
-  url: buildkitUrl('NoEmptyContinuation'),
   rationale: 'An empty line inside a continued instruction is skipped today, but it usually means a line was deleted by mistake, and it will become an error. Comment lines do not count.',
   check(ctx) {
     const { lines } = ctx.model.parsed;
@@ -104,7 +101,6 @@ const consistentInstructionCasing: Rule = {
   code: 'ConsistentInstructionCasing',
   severity: 'warning',
   message: 'All commands within the Dockerfile should use the same casing (either upper or lower)',
-  url: buildkitUrl('ConsistentInstructionCasing'),
   rationale: 'Instruction keywords are case-insensitive, but mixing cases makes a Dockerfile harder to scan. The casing most instructions use wins (uppercase on a tie); mixed-case keywords are always reported.',
   check(ctx) {
     let upper = 0;
@@ -142,7 +138,6 @@ const legacyKeyValueFormat: Rule = {
   code: 'LegacyKeyValueFormat',
   severity: 'warning',
   message: 'Legacy key/value format with whitespace separator should not be used',
-  url: buildkitUrl('LegacyKeyValueFormat'),
   keywords: ['ENV', 'LABEL'],
   rationale:
     '`ENV key value` takes the whole rest of the line as one value, so it cannot set several variables and reads differently from `key=value`; the form is deprecated. (`ARG a b` is not legacy: it declares two build arguments.)',
@@ -163,7 +158,6 @@ const invalidDefinitionDescription: Rule = {
   severity: 'warning',
   message:
     'Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.',
-  url: buildkitUrl('InvalidDefinitionDescription'),
   rationale:
     '`docker build --call=outline` and `--call=targets` show the comment right above a FROM or ARG as its description when the comment starts with the stage or argument name. Experimental in BuildKit: enable it with `# check=experimental=InvalidDefinitionDescription`.',
   optIn: true,

@@ -1,6 +1,6 @@
 import { memoizeInstruction } from '../memo';
 import { isSpace, rangeIn, scanWords } from '../model';
-import { buildkitUrl, type Rule, type RuleContext, type Stage } from '../rule';
+import { type Rule, type RuleContext, type Stage } from '../rule';
 import type { Flag, Heredoc, Instruction, Position, Range } from '../types';
 import { argPairs, expandWord, type Expansion, type GlobalScope, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
 
@@ -145,7 +145,6 @@ export const undefinedVar: Rule = {
   code: 'UndefinedVar',
   severity: 'warning',
   message: 'Variables should be defined before their use',
-  url: buildkitUrl('UndefinedVar'),
   rationale:
     'An undefined variable silently expands to an empty string, so a typo or a missing ARG changes what gets copied or set. Shell-form RUN, CMD and ENTRYPOINT are left to the shell. Variables that an unknown base image defines cannot be seen without pulling it; PATH is always defined.',
   check(ctx) {
@@ -194,7 +193,6 @@ export const undefinedArgInFrom: Rule = {
   code: 'UndefinedArgInFrom',
   severity: 'warning',
   message: 'FROM command must use declared ARGs',
-  url: buildkitUrl('UndefinedArgInFrom'),
   rationale: 'FROM only sees ARGs declared before the first FROM (and the predefined platform ARGs); anything else expands to an empty string, usually from a typo.',
   check(ctx) {
     const globals = globalScope(ctx.model);
@@ -232,7 +230,6 @@ export const invalidDefaultArgInFrom: Rule = {
   code: 'InvalidDefaultArgInFrom',
   severity: 'warning',
   message: 'Default value for global ARG results in an empty or invalid base image name',
-  url: buildkitUrl('InvalidDefaultArgInFrom'),
   rationale: 'A build without --build-arg uses the ARG defaults; when those make the FROM reference empty or malformed, the build fails unless every caller remembers the argument.',
   check(ctx) {
     const globals = globalScope(ctx.model);
@@ -275,7 +272,6 @@ function exposeRule(code: string, message: string, rationale: string, check: (ct
     code,
     severity: 'warning',
     message,
-    url: buildkitUrl(code),
     rationale,
     keywords: ['EXPOSE'],
     check(ctx) {
@@ -336,7 +332,6 @@ export const fromPlatformFlagConstDisallowed: Rule = {
   code: 'FromPlatformFlagConstDisallowed',
   severity: 'warning',
   message: 'FROM --platform flag should not use a constant value',
-  url: buildkitUrl('FromPlatformFlagConstDisallowed'),
   rationale:
     'A hard-coded platform pins the stage to one architecture and defeats multi-platform builds; use $BUILDPLATFORM/$TARGETPLATFORM. A stage whose name mentions the OS or architecture is taken as deliberately platform-specific.',
   check(ctx) {

@@ -1,6 +1,6 @@
 import { cleanPath, IgnoreMatcher, parseDockerignore } from '../../buildcontext/dockerignore';
 import { rangeIn } from '../model';
-import { buildkitUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import type { Instruction } from '../types';
 import { expandWord, lookup, walkStages } from './buildkitVars';
 
@@ -88,7 +88,6 @@ export const copyIgnoredFile: Rule = {
   code: 'CopyIgnoredFile',
   severity: 'warning',
   message: 'Attempting to Copy file that is excluded by .dockerignore',
-  url: buildkitUrl('CopyIgnoredFile'),
   rationale:
     'A path that the .dockerignore excludes never reaches the builder, so COPY or ADD of it fails with "not found" (or silently copies less than intended). Experimental in BuildKit: enable it with `# check=experimental=CopyIgnoredFile`.',
   optIn: true,

@@ -1,4 +1,4 @@
-import { hadolintUrl, type Rule, type Stage } from '../rule';
+import { type Rule, type Stage } from '../rule';
 import type { Fix, Instruction } from '../types';
 import { dl3025, instructionRules2 } from './instructionRules2';
 import { dl3000 } from './workdir';
@@ -14,7 +14,6 @@ const dl3002: Rule = {
   code: 'DL3002',
   severity: 'warning',
   message: 'Last USER should not be root.',
-  url: hadolintUrl('DL3002'),
   keywords: ['USER'],
   rationale: 'A container that runs as root gives an attacker who escapes the process full control of the container. Only the images the build produces matter: stages used as a base or by COPY --from may stay root.',
   check(ctx) {
@@ -40,7 +39,6 @@ const dl3006: Rule = {
   code: 'DL3006',
   severity: 'warning',
   message: 'Always tag the version of an image explicitly',
-  url: hadolintUrl('DL3006'),
   rationale: 'An untagged image means `latest`, which changes under you and makes builds unreproducible.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
@@ -57,7 +55,6 @@ const dl3007: Rule = {
   code: 'DL3007',
   severity: 'warning',
   message: 'Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag',
-  url: hadolintUrl('DL3007'),
   rationale: '`latest` moves with every release, so the same Dockerfile builds different images over time.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
@@ -81,7 +78,6 @@ const dl3010: Rule = {
   code: 'DL3010',
   severity: 'info',
   message: 'Use ADD for extracting archives into an image',
-  url: hadolintUrl('DL3010'),
   keywords: ['COPY'],
   rationale: 'COPY of an archive followed by extracting it in RUN keeps the archive in a layer; ADD extracts local archives in one step.',
   check(ctx) {
@@ -116,7 +112,6 @@ const dl3011: Rule = {
   code: 'DL3011',
   severity: 'error',
   message: 'Valid UNIX ports range from 0 to 65535',
-  url: hadolintUrl('DL3011'),
   keywords: ['EXPOSE'],
   rationale: 'A port outside 0–65535 cannot be exposed; the number is a typo.',
   check(ctx) {
@@ -137,7 +132,6 @@ function singleInstructionRule(code: string, keyword: string, severity: Rule['se
     aliases: ['MultipleInstructionsDisallowed'],
     severity,
     message,
-    url: hadolintUrl(code),
     keywords: [keyword],
     rationale: `Only the last ${keyword} of a stage takes effect; the earlier ones are dead code that misleads readers.`,
     check(ctx) {
@@ -167,7 +161,6 @@ const dl3020: Rule = {
   code: 'DL3020',
   severity: 'error',
   message: 'Use COPY instead of ADD for files and folders',
-  url: hadolintUrl('DL3020'),
   keywords: ['ADD'],
   rationale: 'ADD also fetches URLs and unpacks archives; for plain files COPY says what it does and has no surprises.',
   check(ctx) {
@@ -187,7 +180,6 @@ const dl3021: Rule = {
   code: 'DL3021',
   severity: 'error',
   message: 'COPY with more than 2 arguments requires the last argument to end with /',
-  url: hadolintUrl('DL3021'),
   keywords: ['COPY'],
   rationale: 'Several sources are copied into a directory; without the trailing slash the destination is ambiguous and the build fails.',
   check(ctx) {
@@ -210,7 +202,6 @@ const dl3022: Rule = {
   code: 'DL3022',
   severity: 'warning',
   message: 'COPY --from should reference a previously defined FROM alias',
-  url: hadolintUrl('DL3022'),
   keywords: ['COPY'],
   rationale: 'A --from that names no earlier stage is pulled as an image instead, which is rarely what was meant.',
   check(ctx) {
@@ -229,7 +220,6 @@ const dl3023: Rule = {
   code: 'DL3023',
   severity: 'error',
   message: '`COPY --from` cannot reference its own `FROM` alias',
-  url: hadolintUrl('DL3023'),
   keywords: ['COPY'],
   rationale: 'A stage cannot copy from itself; the build fails with a circular reference.',
   check(ctx) {
@@ -247,7 +237,6 @@ const dl3024: Rule = {
   aliases: ['DuplicateStageName'],
   severity: 'error',
   message: 'FROM aliases (stage names) must be unique',
-  url: hadolintUrl('DL3024'),
   rationale: 'With two stages of the same name, COPY --from and FROM pick one silently.',
   check(ctx) {
     const seen = new Map<string, Stage>();
@@ -267,7 +256,6 @@ const dl3026: Rule = {
   code: 'DL3026',
   severity: 'error',
   message: 'Use only an allowed registry in the FROM image',
-  url: hadolintUrl('DL3026'),
   rationale: 'Images from registries outside the trusted list bypass the supply-chain controls the project set up.',
   check(ctx) {
     const trusted = ctx.config.trustedRegistries;
@@ -297,7 +285,6 @@ const dl3029: Rule = {
   code: 'DL3029',
   severity: 'warning',
   message: 'Do not use --platform flag with FROM',
-  url: hadolintUrl('DL3029'),
   rationale: 'A hard-coded platform breaks multi-platform builds; $BUILDPLATFORM and $TARGETPLATFORM keep them working.',
   check(ctx) {
     for (const stage of ctx.model.stages) {

@@ -1,5 +1,5 @@
 import { rangeIn } from '../model';
-import { hadolintUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import type { Fix, Range } from '../types';
 import { dropQuotes, groupByStage, instructionsOf, lineage, pairsOf, restWords, stagesWith, usedStages, walk } from './instructionUtil';
 import { dl3064 } from './instructionRules3';
@@ -50,7 +50,6 @@ export const dl3025: Rule = {
   aliases: ['JSONArgsRecommended'],
   severity: 'warning',
   message: 'Use arguments JSON notation for CMD and ENTRYPOINT arguments',
-  url: hadolintUrl('DL3025'),
   keywords: ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'],
   rationale:
     'In shell form the command runs under `/bin/sh -c`, which becomes PID 1 and does not forward signals: `docker stop` waits and then kills the process. Skipped once a SHELL instruction chose the shell (BuildKit does the same).',
@@ -97,7 +96,6 @@ const dl1001: Rule = {
   code: 'DL1001',
   severity: 'info',
   message: 'Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.',
-  url: hadolintUrl('DL1001'),
   rationale: 'Teams that want every exception in the shared configuration can forbid inline ignores.',
   optIn: true,
   check(ctx) {
@@ -109,7 +107,6 @@ const dl3043: Rule = {
   code: 'DL3043',
   severity: 'error',
   message: '`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction.',
-  url: hadolintUrl('DL3043'),
   keywords: ['ONBUILD'],
   rationale: 'Builders reject these as ONBUILD triggers: chaining ONBUILD, or starting a stage or setting a maintainer from a trigger.',
   check(ctx) {
@@ -127,7 +124,6 @@ const dl3044: Rule = {
   code: 'DL3044',
   severity: 'error',
   message: 'Do not refer to an environment variable within the same `ENV` statement where it is defined.',
-  url: hadolintUrl('DL3044'),
   keywords: ['ENV'],
   rationale: 'Variables in an ENV are expanded with the values from before the instruction, so a reference to a key defined in the same ENV gets the old (often empty) value.',
   check(ctx) {
@@ -165,7 +161,6 @@ const dl3045: Rule = {
   code: 'DL3045',
   severity: 'warning',
   message: '`COPY` to a relative destination without `WORKDIR` set.',
-  url: hadolintUrl('DL3045'),
   keywords: ['COPY'],
   rationale: 'A relative destination lands in whatever directory the base image set, which can change between image versions. A WORKDIR set only in the base image cannot be seen here.',
   check(ctx) {
@@ -189,7 +184,6 @@ const dl3057: Rule = {
   code: 'DL3057',
   severity: 'info',
   message: '`HEALTHCHECK` instruction missing.',
-  url: hadolintUrl('DL3057'),
   rationale: 'Without a HEALTHCHECK the engine only knows whether the process runs, not whether it serves. Checked on the images the build produces (stages nothing else builds on or copies from), counting inherited HEALTHCHECKs.',
   optIn: true,
   check(ctx) {
@@ -205,7 +199,6 @@ const dl3061: Rule = {
   code: 'DL3061',
   severity: 'error',
   message: 'Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment.',
-  url: hadolintUrl('DL3061'),
   rationale: 'Only ARG may come before the first FROM; builders reject anything else.',
   check(ctx) {
     for (const { instruction: ins, stage } of walk(ctx.model)) {
@@ -220,7 +213,6 @@ const dl3063: Rule = {
   aliases: ['ReservedStageName'],
   severity: 'warning',
   message: 'Stage name should not be a reserved word',
-  url: hadolintUrl('DL3063'),
   rationale: '`scratch` and `context` already mean the empty image and the build context; a stage with that name is ambiguous.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
@@ -235,7 +227,6 @@ const dl3065: Rule = {
   aliases: ['RedundantTargetPlatform'],
   severity: 'warning',
   message: 'Setting FROM --platform to predefined $TARGETPLATFORM in is redundant as this is the default behavior',
-  url: hadolintUrl('DL3065'),
   rationale: 'Stages are built for $TARGETPLATFORM by default; saying so adds noise.',
   check(ctx) {
     for (const stage of ctx.model.stages) {
@@ -252,7 +243,6 @@ const dl3066: Rule = {
   code: 'DL3066',
   severity: 'info',
   message: 'Non-numeric user-id may not be resolvable by host system',
-  url: hadolintUrl('DL3066'),
   keywords: ['USER'],
   rationale: 'A user name is resolved through the image’s /etc/passwd; tools outside the container (and Kubernetes runAsNonRoot) only understand numeric IDs.',
   check(ctx) {
@@ -269,7 +259,6 @@ const dl3067: Rule = {
   code: 'DL3067',
   severity: 'warning',
   message: 'Do not copy an entire filesystem from another stage',
-  url: hadolintUrl('DL3067'),
   keywords: ['COPY'],
   rationale: 'Copying `/` to `/` duplicates the whole other image, including files that should not ship.',
   check(ctx) {
@@ -286,7 +275,6 @@ const dl4000: Rule = {
   aliases: ['MaintainerDeprecated'],
   severity: 'error',
   message: 'MAINTAINER is deprecated',
-  url: hadolintUrl('DL4000'),
   keywords: ['MAINTAINER'],
   rationale: 'MAINTAINER is deprecated; the `org.opencontainers.image.authors` label carries the same information where tools look for it.',
   check(ctx) {

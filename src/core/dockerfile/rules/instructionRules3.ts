@@ -1,4 +1,4 @@
-import { hadolintUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import { pairsOf, walk } from './instructionUtil';
 
 // DL3064 / SecretsUsedInArgOrEnv: one rule for two name heuristics.
@@ -43,7 +43,6 @@ export const dl3064: Rule = {
   aliases: ['SecretsUsedInArgOrEnv'],
   severity: 'warning',
   message: 'Potentially sensitive data should not be used in the `ARG` or `ENV` commands',
-  url: hadolintUrl('DL3064'),
   keywords: ['ARG', 'ENV'],
   rationale: 'ARG and ENV values stay in the image history and metadata, readable by anyone who can pull the image. Pass secrets with RUN --mount=type=secret instead.',
   check(ctx) {

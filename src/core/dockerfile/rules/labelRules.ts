@@ -1,4 +1,4 @@
-import { hadolintUrl, type LabelType, type Rule, type Stage } from '../rule';
+import { type LabelType, type Rule, type Stage } from '../rule';
 import type { Range } from '../types';
 import { instructionsOf, lineage, pairsOf, stageByRef, walk, type Pair } from './instructionUtil';
 import { SPDX_EXCEPTIONS, SPDX_LICENSE_IDS } from './spdxLicenseIds';
@@ -23,7 +23,6 @@ const dl3048: Rule = {
   code: 'DL3048',
   severity: 'style',
   message: 'Invalid label key.',
-  url: hadolintUrl('DL3048'),
   keywords: ['LABEL'],
   rationale: 'Docker recommends reverse-DNS label keys of lowercase letters, digits, dots and dashes, and reserves the com.docker.*, io.docker.* and org.dockerproject.* namespaces.',
   check(ctx) {
@@ -40,7 +39,6 @@ const dl3049: Rule = {
   code: 'DL3049',
   severity: 'info',
   message: 'Label is missing.',
-  url: hadolintUrl('DL3049'),
   rationale: 'The label schema requires this label on every image the build produces.',
   check(ctx) {
     for (const label of Object.keys(ctx.config.labelSchema)) {
@@ -72,7 +70,6 @@ const dl3050: Rule = {
   code: 'DL3050',
   severity: 'info',
   message: 'Superfluous label(s) present.',
-  url: hadolintUrl('DL3050'),
   keywords: ['LABEL'],
   rationale: 'With strict labels, only the labels the schema names may be set.',
   check(ctx) {
@@ -97,7 +94,6 @@ function schemaRule(code: string, severity: Rule['severity'], types: LabelType[]
     code,
     severity,
     message: `Label ${problem}`,
-    url: hadolintUrl(code),
     rationale,
     keywords: ['LABEL'],
     check(ctx) {

@@ -1,4 +1,4 @@
-import { hadolintUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import { eachCommand, sitesRunning } from '../runCommands';
 import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned, type RunSite } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
@@ -17,7 +17,6 @@ const dl3008: Rule = {
   code: 'DL3008',
   severity: 'warning',
   message: 'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`',
-  url: hadolintUrl('DL3008'),
   commands: APT_GET,
   rationale: 'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
   check(ctx) {
@@ -36,7 +35,6 @@ const dl3009: Rule = {
   code: 'DL3009',
   severity: 'info',
   message: 'Delete the apt-get lists after installing something',
-  url: hadolintUrl('DL3009'),
   commands: APT_FAMILY,
   rationale: 'The package lists fetched by `apt-get update` stay in the layer and only add size. Removing them in the same RUN (or keeping them in a cache mount) keeps the image small. Stages that never reach an image are not judged.',
   check(ctx) {
@@ -68,7 +66,6 @@ const dl3014: Rule = {
   code: 'DL3014',
   severity: 'warning',
   message: 'Use the `-y` switch to avoid manual input `apt-get -y install <package>`',
-  url: hadolintUrl('DL3014'),
   commands: APT_GET,
   rationale: 'A build has no one to answer the confirmation prompt; without `-y` apt-get aborts the install.',
   check(ctx) {
@@ -84,7 +81,6 @@ const dl3015: Rule = {
   code: 'DL3015',
   severity: 'info',
   message: 'Avoid additional packages by specifying `--no-install-recommends`',
-  url: hadolintUrl('DL3015'),
   commands: APT_GET,
   rationale: 'Recommended packages are installed by default and often pull in much more than the image needs.',
   check(ctx) {
@@ -128,7 +124,6 @@ const dl3013: Rule = {
   code: 'DL3013',
   severity: 'warning',
   message: 'Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`',
-  url: hadolintUrl('DL3013'),
   commands: mayBePip,
   rationale: 'Unpinned Python packages resolve to the newest release at build time, so the same Dockerfile can produce different images.',
   check(ctx) {
@@ -160,7 +155,6 @@ const dl3016: Rule = {
   code: 'DL3016',
   severity: 'warning',
   message: 'Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`',
-  url: hadolintUrl('DL3016'),
   commands: ['npm'],
   rationale: 'A package named without a version installs the newest release at build time. `npm install` without packages follows package.json and its lock file, so it is fine.',
   check(ctx) {
@@ -181,7 +175,6 @@ const dl3018: Rule = {
   code: 'DL3018',
   severity: 'warning',
   message: 'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`',
-  url: hadolintUrl('DL3018'),
   commands: APK,
   rationale: 'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
   check(ctx) {
@@ -198,7 +191,6 @@ const dl3019: Rule = {
   code: 'DL3019',
   severity: 'info',
   message: 'Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages',
-  url: hadolintUrl('DL3019'),
   commands: APK,
   rationale: 'Without `--no-cache` apk keeps its index and package cache in the layer.',
   check(ctx) {
@@ -217,7 +209,6 @@ const dl3027: Rule = {
   code: 'DL3027',
   severity: 'warning',
   message: 'Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead',
-  url: hadolintUrl('DL3027'),
   commands: ['apt'],
   rationale: 'apt is designed for interactive use and warns that its command-line interface is not stable; apt-get and apt-cache are meant for scripts.',
   check(ctx) {
@@ -247,7 +238,6 @@ const dl3028: Rule = {
   code: 'DL3028',
   severity: 'warning',
   message: 'Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`',
-  url: hadolintUrl('DL3028'),
   commands: ['gem'],
   rationale: 'A gem named without a version installs the newest release at build time.',
   check(ctx) {
@@ -278,7 +268,6 @@ const dl3042: Rule = {
   code: 'DL3042',
   severity: 'warning',
   message: 'Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`',
-  url: hadolintUrl('DL3042'),
   commands: mayBePip,
   rationale: "pip keeps downloaded wheels in its cache directory, which then stays in the layer for nothing. pipx and pipenv manage their own environments and are left alone.",
   check(ctx) {

@@ -1,4 +1,4 @@
-import { hadolintUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import { eachCommand, runSitesRunning, sitesRunning, type Names } from '../runCommands';
 import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, reportUnpinned, runStreams, uncleaned } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
@@ -20,7 +20,6 @@ function yesRule(code: string, message: string, names: ReadonlySet<string>, verb
     code,
     severity: 'warning',
     message,
-    url: hadolintUrl(code),
     rationale,
     commands: names,
     check(ctx) {
@@ -39,7 +38,6 @@ function cleanRule(code: string, message: string, tools: Names, isInstall: (c: C
     code,
     severity: 'warning',
     message,
-    url: hadolintUrl(code),
     rationale,
     commands: tools,
     check(ctx) {
@@ -71,7 +69,6 @@ function rpmPinning(code: string, message: string, names: ReadonlySet<string>, r
     code,
     severity: 'warning',
     message,
-    url: hadolintUrl(code),
     rationale,
     commands: names,
     check(ctx) {
@@ -113,7 +110,6 @@ const dl3035: Rule = {
   code: 'DL3035',
   severity: 'warning',
   message: 'Do not use `zypper dist-upgrade`.',
-  url: hadolintUrl('DL3035'),
   commands: ZYPPER,
   rationale: 'A distribution upgrade inside an image build replaces the base image’s packages wholesale; use a newer base image instead.',
   check(ctx) {
@@ -138,7 +134,6 @@ const dl3037: Rule = {
   code: 'DL3037',
   severity: 'warning',
   message: 'Specify version with `zypper install -y <package>=<version>`.',
-  url: hadolintUrl('DL3037'),
   commands: ZYPPER,
   rationale: 'Unpinned packages install whatever the repository holds at build time.',
   check(ctx) {
@@ -170,7 +165,6 @@ const dl3060: Rule = {
   code: 'DL3060',
   severity: 'info',
   message: '`yarn cache clean` missing after `yarn install` was run.',
-  url: hadolintUrl('DL3060'),
   commands: ['yarn'],
   rationale: 'yarn’s package cache stays in the layer unless cleaned in the same RUN (or kept in a cache mount). Stages that never reach an image are not judged.',
   check(ctx) {
@@ -199,7 +193,6 @@ const dl3062: Rule = {
   code: 'DL3062',
   severity: 'warning',
   message: 'Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`',
-  url: hadolintUrl('DL3062'),
   commands: ['go'],
   rationale: 'A module path without a version (or with @latest) resolves to whatever is newest at build time. Local paths build what is in the context.',
   check(ctx) {

@@ -1,5 +1,5 @@
 import { isSpace } from '../model';
-import { hadolintUrl, type Rule } from '../rule';
+import { type Rule } from '../rule';
 import { eachCommand, sitesRunning } from '../runCommands';
 import { insertFix, runStreams } from '../runSites';
 import { hasArg, hasFlag, optionValues, type Command } from '../shell';
@@ -15,7 +15,6 @@ const dl3001: Rule = {
   code: 'DL3001',
   severity: 'info',
   message: 'For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`',
-  url: hadolintUrl('DL3001'),
   commands: POINTLESS,
   rationale: 'Interactive tools and commands that inspect or control running processes do nothing useful while an image is being built.',
   check(ctx) {
@@ -29,7 +28,6 @@ const dl3003: Rule = {
   code: 'DL3003',
   severity: 'warning',
   message: 'Use WORKDIR to switch to a directory',
-  url: hadolintUrl('DL3003'),
   commands: ['cd'],
   rationale: 'A `cd` lasts only until the end of its RUN; WORKDIR states the directory once for every later instruction and is easier to follow.',
   check(ctx) {
@@ -43,7 +41,6 @@ const dl3004: Rule = {
   code: 'DL3004',
   severity: 'error',
   message: 'Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root',
-  url: hadolintUrl('DL3004'),
   commands: ['sudo'],
   rationale: 'sudo brings TTY and signal-forwarding behaviour that is unpredictable in a build; switch users with USER, or gosu at run time.',
   check(ctx) {
@@ -57,7 +54,6 @@ const dl3046: Rule = {
   code: 'DL3046',
   severity: 'warning',
   message: '`useradd` without flag `-l` and high UID will result in excessively large Image.',
-  url: hadolintUrl('DL3046'),
   commands: ['useradd'],
   rationale: 'useradd records a large UID in the sparse lastlog/faillog files, which layers store at their full apparent size; `-l` (--no-log-init) skips that.',
   check(ctx) {
@@ -73,7 +69,6 @@ const dl3047: Rule = {
   code: 'DL3047',
   severity: 'info',
   message: 'Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).',
-  url: hadolintUrl('DL3047'),
   commands: ['wget'],
   rationale: "wget's default progress output writes a line per chunk into the build log, bloating it for large downloads.",
   check(ctx) {
@@ -92,7 +87,6 @@ const dl4001: Rule = {
   code: 'DL4001',
   severity: 'warning',
   message: 'Either use Wget or Curl but not both',
-  url: hadolintUrl('DL4001'),
   commands: DOWNLOADERS,
   rationale: 'Installing and using two download tools in one stage adds size and inconsistency; pick one.',
   check(ctx) {
@@ -117,7 +111,6 @@ const dl4005: Rule = {
   code: 'DL4005',
   severity: 'warning',
   message: 'Use SHELL to change the default shell',
-  url: hadolintUrl('DL4005'),
   commands: ['ln'],
   rationale: 'Replacing /bin/sh with a symlink changes the shell for everything in the image behind the Dockerfile’s back; the SHELL instruction changes it for RUN explicitly.',
   check(ctx) {
@@ -139,7 +132,6 @@ const dl4006: Rule = {
   code: 'DL4006',
   severity: 'warning',
   message: 'Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, or disable this check',
-  url: hadolintUrl('DL4006'),
   keywords: ['RUN'],
   rationale: 'A pipeline fails only if its last command fails; without pipefail, `curl ... | tar x` succeeds even when the download failed. /bin/sh (dash) has no pipefail, so the SHELL must be bash, zsh or ash with `-o pipefail`.',
   check(ctx) {
@@ -169,7 +161,6 @@ const dl3059: Rule = {
   code: 'DL3059',
   severity: 'info',
   message: 'Multiple consecutive `RUN` instructions. Consider consolidation.',
-  url: hadolintUrl('DL3059'),
   keywords: ['RUN'],
   rationale: 'Each RUN adds a layer; single commands in a row can usually share one. RUNs that already chain several commands, or that use different --mount/--network flags, are taken as deliberate and left alone.',
   check(ctx) {

@@ -1,6 +1,6 @@
 import { cleanPath } from '../../buildcontext/dockerignore';
 import { rangeIn } from '../model';
-import { hadolintUrl, type DockerfileModel, type Rule, type Stage } from '../rule';
+import { type DockerfileModel, type Rule, type Stage } from '../rule';
 import type { Fix, Instruction } from '../types';
 import { expandWord, isWindowsImage, lookup, type Scope, walkStages } from './buildkitVars';
 import { dropQuotes, instructionsOf, lineage } from './instructionUtil';
@@ -78,7 +78,6 @@ export const dl3000: Rule = {
   aliases: ['WorkdirRelativePath'],
   severity: 'error',
   message: 'Use absolute WORKDIR.',
-  url: hadolintUrl('DL3000'),
   keywords: ['WORKDIR'],
   rationale:
     'A relative WORKDIR lands inside whatever working directory the base image set, which can change upstream. Once an absolute WORKDIR is set in the stage (or the stage it builds on), later relative ones are anchored to it and are fine.',
