@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ruleUrl } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding } from '../../core/dockerfile/types';
+import { findingOf, fixAction, toEditorRange } from '../findingActions';
 import { DockerfileDiagnostics, ruleDocsUri } from './lintDiagnostics';
 
 const RULES = new Map(ALL_RULES.map((r) => [r.code, r]));
@@ -19,17 +20,9 @@ export class DockerfileCodeActions implements vscode.CodeActionProvider {
     const findings = this.diagnostics.findings.get(doc.uri.toString()) ?? [];
     const actions: vscode.CodeAction[] = [];
     for (const diag of ctx.diagnostics) {
-      const code = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code ?? '');
-      const finding = findings.find((f) => f.code === code && f.range.start.line === diag.range.start.line && f.range.start.column === diag.range.start.character);
+      const finding = findingOf(findings, diag);
       if (!finding) continue;
-      for (const fix of finding.fixes ?? []) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.diagnostics = [diag];
-        action.isPreferred = true;
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(e.range.start.line, e.range.start.column, e.range.end.line, e.range.end.column), e.newText);
-        actions.push(action);
-      }
+      for (const fix of finding.fixes ?? []) actions.push(fixAction(fix.title, diag, doc.uri, fix.edits));
       actions.push(ignoreOnLine(doc, finding, diag), ignoreInFile(doc, finding, diag));
     }
     return actions;
@@ -89,7 +82,7 @@ export class DockerfileRuleHover implements vscode.HoverProvider {
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = (this.diagnostics.findings.get(doc.uri.toString()) ?? []).filter((f) => {
-      const r = new vscode.Range(f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column);
+      const r = toEditorRange(f.range);
       return r.contains(pos);
     });
     const parts = here.flatMap((f) => {

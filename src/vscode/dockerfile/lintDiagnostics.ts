@@ -4,6 +4,7 @@ import { ruleUrl, type LintConfig } from '../../core/dockerfile/rule';
 import { ALL_RULES } from '../../core/dockerfile/rules';
 import type { Finding, Severity } from '../../core/dockerfile/types';
 import { watchDocuments } from '../documentRuns';
+import { toEditorRange } from '../findingActions';
 import { dockerignoreFor, fileConfig } from './lintSettings';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }];
@@ -78,7 +79,7 @@ export class DockerfileDiagnostics implements vscode.Disposable {
 }
 
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const range = new vscode.Range(f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column);
+  const range = toEditorRange(f.range);
   const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
   const rule = RULES.get(f.code);
   d.source = f.aliases.length ? `Berth (${f.aliases.join(', ')})` : 'Berth';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { manifestCode } from '../../core/manifests/codes';
 import { composeCompletions, composeHover } from '../../core/manifests/compose/composeAssist';
+import { findingOf, fixAction, toEditorRange } from '../findingActions';
 import { manifestKindOf, type ManifestDiagnostics } from './manifestDiagnostics';
 
 /** The findings' own fixes (nearest key, quoted port, ...) and "ignore this code in this file". */
@@ -14,18 +15,10 @@ export class ManifestCodeActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diag of ctx.diagnostics) {
       if (diag.source !== 'Berth') continue;
-      const code = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code ?? '');
-      const finding = findings.find((f) => f.code === code && f.range.start.line === diag.range.start.line && f.range.start.column === diag.range.start.character && f.message === diag.message);
+      const finding = findingOf(findings, diag, true);
       if (!finding) continue;
-      for (const fix of finding.fixes ?? []) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.diagnostics = [diag];
-        action.isPreferred = true;
-        action.edit = new vscode.WorkspaceEdit();
-        action.edit.replace(doc.uri, new vscode.Range(fix.range.start.line, fix.range.start.column, fix.range.end.line, fix.range.end.column), fix.newText);
-        actions.push(action);
-      }
-      if (code !== 'YML001') actions.push(ignoreInFile(doc, code, diag));
+      for (const fix of finding.fixes ?? []) actions.push(fixAction(fix.title, diag, doc.uri, [fix]));
+      if (finding.code !== 'YML001') actions.push(ignoreInFile(doc, finding.code, diag));
     }
     return actions;
   }
@@ -72,7 +65,7 @@ export class ManifestHover implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const parts: vscode.MarkdownString[] = [];
     for (const f of this.diagnostics.findings.get(doc.uri.toString()) ?? []) {
-      const range = new vscode.Range(f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column);
+      const range = toEditorRange(f.range);
       const info = manifestCode(f.code);
       if (info && range.contains(position)) parts.push(new vscode.MarkdownString(`**${f.code}** ${info.message}: ${info.rationale}`));
     }

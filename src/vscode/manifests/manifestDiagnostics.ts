@@ -5,6 +5,7 @@ import type { ManifestDiagnostic, ManifestSeverity } from '../../core/manifests/
 import { ruleDocsUri } from '../dockerfile/lintDiagnostics';
 import { watchDocuments } from '../documentRuns';
 import { localFiles } from '../../core/manifests/compose/fileReferences';
+import { toEditorRange } from '../findingActions';
 
 export const MANIFEST_SELECTOR: vscode.DocumentSelector = [{ language: 'dockercompose' }, { language: 'yaml' }];
 export const YAML_EXTENSION_ID = 'redhat.vscode-yaml';
@@ -77,7 +78,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
 }
 
 function toDiagnostic(f: ManifestDiagnostic): vscode.Diagnostic {
-  const range = new vscode.Range(f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column);
+  const range = toEditorRange(f.range);
   const d = new vscode.Diagnostic(range, f.message, SEVERITY[f.severity]);
   d.source = 'Berth';
   const info = manifestCode(f.code);
