@@ -21,6 +21,9 @@ export function isComposeFileName(file: string): boolean {
 /** The kind by file name, else by content: a document with apiVersion and kind is Kubernetes, a top-level services/include mapping is Compose. */
 export function detectKind(file: string | undefined, text: string): ManifestKind | undefined {
   if (file && isComposeFileName(file)) return 'compose';
+  // Block style at the top level (how manifests are written) tells without parsing: the editor asks
+  // on every validation, completion and hover. Anything else is parsed to be sure.
+  if (/^\uFEFF?apiVersion:[ \t]*[A-Za-z"'][^\n]*$/m.test(text) && /^kind:[ \t]*[A-Za-z"'][^\n]*$/m.test(text)) return 'kubernetes';
   if (/^\s*apiVersion\s*:/m.test(text) && /^\s*kind\s*:/m.test(text)) {
     if (parseYaml(text).documents.some((d) => isKubernetesObject(d.value))) return 'kubernetes';
   }
