@@ -150,13 +150,6 @@ export function copyMap<K, V>(map: ReadonlyMap<K, V>): Map<K, V> {
   return out;
 }
 
-/** A copy of a set (see copyMap). */
-export function copySet<T>(set: ReadonlySet<T>): Set<T> {
-  const out = new Set<T>();
-  set.forEach((v) => out.add(v));
-  return out;
-}
-
 export interface Word {
   text: string;
   /** Offset in the string that was split. */
@@ -254,8 +247,6 @@ export function isSpace(c: number): boolean {
  * (pairs, rest words) are, and keeping every word list alive until the end of
  * a run cost more in garbage collection than splitting twice.
  */
-export const wordsOf = (ins: Instruction): Word[] => splitWords(ins.rest);
-
 export function unquote(v: string): string {
   return QUOTED.test(v) ? v.slice(1, -1) : v;
 }

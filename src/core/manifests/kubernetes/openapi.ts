@@ -64,11 +64,6 @@ const MODELS: readonly ModelClass[] = [
 
 const byType = new Map(MODELS.map((model) => [`${model.apiVersion}|${model.kind}`, model]));
 
-/** Whether we have a schema for this apiVersion and kind. */
-export function hasSchema(apiVersion: string, kind: string): boolean {
-  return byType.has(`${apiVersion}|${kind}`);
-}
-
 /** The ajv errors, or [] when valid. validate() throws ajv's ValidationError, which carries them. */
 function runValidator(model: ModelClass, data: object): SchemaError[] {
   try {
