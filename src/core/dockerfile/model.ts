@@ -242,11 +242,6 @@ export function isSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-/**
- * The words of an instruction's `rest`. Not memoized: the readings built on it
- * (pairs, rest words) are, and keeping every word list alive until the end of
- * a run cost more in garbage collection than splitting twice.
- */
 export function unquote(v: string): string {
   return QUOTED.test(v) ? v.slice(1, -1) : v;
 }
