@@ -15,11 +15,22 @@ const RUNNER_VSIX = path.join(REPO, 'test/exthost/runner/berth-exthost-tests.vsi
 const REPORT = path.join(RESULTS, 'exthost-report.json');
 
 interface Report {
+  total: number;
   passed: number;
   failed: number;
   pending: number;
   editor?: string;
   tests: Array<{ title: string; state: string; durationMs?: number; error?: string }>;
+}
+
+const SUITE_DIR = path.join(REPO, 'test/exthost/suite');
+
+function declaredTests(): number {
+  let n = 0;
+  for (const f of fs.readdirSync(SUITE_DIR).filter((f) => f.endsWith('.test.ts'))) {
+    n += (fs.readFileSync(path.join(SUITE_DIR, f), 'utf8').match(/^\s*it\(/gm) ?? []).length;
+  }
+  return n;
 }
 
 describe('extension-host suite in code-server (e2e)', function () {
@@ -52,6 +63,11 @@ describe('extension-host suite in code-server (e2e)', function () {
     }
     console.log(`      ${report.passed} passed, ${report.failed} failed, ${report.pending} pending (report: ${path.relative(REPO, REPORT)})`);
     assert.equal(report.failed, 0, `${report.failed} extension-host test(s) failed: ${report.tests.filter((t) => t.state === 'failed').map((t) => t.title).join('; ')}`);
-    assert.ok(report.passed >= 5, `only ${report.passed} extension-host tests passed (expected at least 5)`);
+    // Every declared test must have run and passed: mocha's count of the loaded suite, and
+    // the count of it() calls in its sources (a file that failed to load would lower both).
+    const declared = declaredTests();
+    assert.equal(report.total, declared, `the loaded suite has ${report.total} tests, its sources declare ${declared}`);
+    assert.equal(report.pending, 0, `${report.pending} extension-host test(s) skipped`);
+    assert.equal(report.passed, declared, `${report.passed} of ${declared} extension-host tests passed`);
   });
 });

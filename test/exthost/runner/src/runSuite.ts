@@ -14,6 +14,8 @@ export interface TestEntry {
 }
 
 export interface Report {
+  /** How many tests the loaded suite declares (mocha's own count), run or not. */
+  total: number;
   passed: number;
   failed: number;
   pending: number;
@@ -50,6 +52,7 @@ export function runSuite(MochaCtor: typeof Mocha, files: string[], opts: { repor
     runner.on('fail', (t, err) => tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: errorText(err) }));
     runner.on('end', () => {
       resolve({
+        total: runner.total,
         passed: tests.filter((t) => t.state === 'passed').length,
         failed: tests.filter((t) => t.state === 'failed').length,
         pending: tests.filter((t) => t.state === 'pending').length,
@@ -60,7 +63,7 @@ export function runSuite(MochaCtor: typeof Mocha, files: string[], opts: { repor
 }
 
 export function failureReport(title: string, err: unknown): Report {
-  return { passed: 0, failed: 1, pending: 0, tests: [{ title, state: 'failed', error: errorText(err) }] };
+  return { total: 0, passed: 0, failed: 1, pending: 0, tests: [{ title, state: 'failed', error: errorText(err) }] };
 }
 
 export function writeReport(file: string, report: Report): void {
