@@ -28,9 +28,11 @@ mkdir -p "$CACHE"
 
 # node-gyp (code-server's native modules) needs python3, make and a C++ compiler.
 apt_needed=()
-for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config chromium; do
+for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || apt_needed+=("$pkg")
 done
+# The e2e suites drive ${BERTH_CHROMIUM:-/usr/bin/chromium}; any working build there will do.
+[ -x "${BERTH_CHROMIUM:-/usr/bin/chromium}" ] || apt_needed+=(chromium)
 command -v python3 >/dev/null 2>&1 || apt_needed+=(python3)
 command -v make >/dev/null 2>&1 || apt_needed+=(make)
 command -v g++ >/dev/null 2>&1 || apt_needed+=(g++)
@@ -71,4 +73,4 @@ if [ ! -f "$EDITOR_DIR/.complete" ]; then
     limited "code-server install" "$CACHE/npm-code-server.log" install_code_server
   touch "$EDITOR_DIR/.complete"
 fi
-log "code-server $CODE_SERVER_VERSION ready in $EDITOR_DIR (Node $("$NODE24" --version)); chromium $(chromium --version 2>/dev/null | awk '{print $2}')"
+log "code-server $CODE_SERVER_VERSION ready in $EDITOR_DIR (Node $("$NODE24" --version)); chromium $("${BERTH_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | awk '{print $2}')"
