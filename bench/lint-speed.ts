@@ -1,11 +1,16 @@
 // bench/lint-speed: Berth's full Dockerfile rule set against dockerfile-utils
 // (the validator behind the Docker extensions) on the same inputs, in one run.
 //   npx tsx bench/lint-speed.ts
-// Inputs: a typical 10-line Dockerfile and a generated 10,000-line one.
-// Bars: Berth at least 10x faster on the large file, no slower on the small one.
+// Inputs: 10,000 lines assembled from the real Dockerfiles of the conformance
+// corpora (the headline: most rule families fire, thousands of findings), in
+// four seeded arrangements; a generated 10,000-line file that repeats one
+// stage (few rules reach it); a typical 10-line Dockerfile.
+// Bars: Berth at least 10x as fast on the corpus file, in its worst
+// arrangement; no slower on the 10-line file.
 import { performance } from 'node:perf_hooks';
 import { validate } from 'dockerfile-utils';
 import { lintDockerfile } from '../src/core/dockerfile/linter';
+import { corpusDockerfile, corpusDockerfiles } from './support/corpusDockerfile';
 
 const SMALL = `FROM node:20-alpine AS build
 WORKDIR /app
@@ -20,7 +25,7 @@ CMD ["nginx", "-g", "daemon off;"]
 `;
 
 /** 10,000 lines of realistic instructions: stages, ARGs, multi-line RUNs, labels, copies. */
-function large(lines: number): string {
+function generated(lines: number): string {
   const out: string[] = ['ARG BASE=debian:12'];
   let stage = 0;
   while (out.length < lines) {
@@ -54,18 +59,55 @@ function time(fn: () => unknown, runs: number): number {
   return samples[Math.floor(samples.length / 2)];
 }
 
-const big = large(10_000);
-const rows: Record<string, number> = {
-  smallBerthMs: time(() => lintDockerfile(SMALL), 200),
-  smallUtilsMs: time(() => validate(SMALL), 200),
-  largeBerthMs: time(() => lintDockerfile(big), 10),
-  largeUtilsMs: time(() => validate(big), 10),
-};
-const largeRatio = rows.largeUtilsMs / rows.largeBerthMs;
-const smallRatio = rows.smallUtilsMs / rows.smallBerthMs;
+interface Row {
+  name: string;
+  berthMs: number;
+  utilsMs: number;
+  ratio: number;
+  berthFindings: number;
+  utilsFindings: number;
+}
+
+function measure(name: string, text: string, runs: number): Row {
+  const berthMs = time(() => lintDockerfile(text), runs);
+  const utilsMs = time(() => validate(text), runs);
+  // Findings counted once per input: the reader sees both tools do real work.
+  return { name, berthMs, utilsMs, ratio: utilsMs / berthMs, berthFindings: lintDockerfile(text).length, utilsFindings: validate(text).length };
+}
+
+// Seed 1 is the headline arrangement; the others check that the bar holds on
+// other orders of the same real-world files, not on one lucky arrangement.
+const SEEDS = [1, 2, 3, 4];
+const files = corpusDockerfiles();
+const corpusRows = SEEDS.map((seed) => measure(`corpus seed ${seed}`, corpusDockerfile(10_000, seed, files), 10));
+const worst = corpusRows.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+const generatedRow = measure('generated', generated(10_000), 10);
+const small = measure('10-line', SMALL, 200);
+
 const r = (x: number) => +x.toFixed(3);
-console.log(`10-line file:     Berth ${r(rows.smallBerthMs)} ms, dockerfile-utils ${r(rows.smallUtilsMs)} ms → Berth ${smallRatio.toFixed(2)}x as fast (bar ≥ 1)`);
-console.log(`10,000-line file: Berth ${r(rows.largeBerthMs)} ms, dockerfile-utils ${r(rows.largeUtilsMs)} ms → Berth ${largeRatio.toFixed(1)}x as fast (bar ≥ 10)`);
-const pass = largeRatio >= 10 && smallRatio >= 1;
+const line = (label: string, row: Row, bar?: number) =>
+  console.log(
+    `${label.padEnd(36)} Berth ${r(row.berthMs)} ms (${row.berthFindings} findings), dockerfile-utils ${r(row.utilsMs)} ms (${row.utilsFindings} findings) → Berth ${row.ratio.toFixed(row.ratio < 10 ? 2 : 1)}x as fast${bar ? ` (bar ≥ ${bar})` : ''}`,
+  );
+console.log(`corpus-assembled files: 10,000 lines each from ${files.length} distinct corpus Dockerfiles`);
+for (const row of corpusRows) line(`10,000-line corpus file, ${row.name.slice(7)}:`, row);
+line(`10,000-line corpus file, worst (${worst.name.slice(7)}):`, worst, 10);
+line('10,000-line generated file:', generatedRow);
+line('10-line file:', small, 1);
+
+const pass = worst.ratio >= 10 && small.ratio >= 1;
 if (!pass) console.log('BAR MISSED');
-console.log(`RESULT lint-speed ${JSON.stringify({ ...Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, r(v)])), largeRatio: +largeRatio.toFixed(1), smallRatio: +smallRatio.toFixed(2), pass })}`);
+const figures = {
+  corpusWorstRatio: +worst.ratio.toFixed(1),
+  corpusWorstSeed: worst.name,
+  corpus: corpusRows.map((row) => ({ seed: row.name, berthMs: r(row.berthMs), utilsMs: r(row.utilsMs), ratio: +row.ratio.toFixed(1), berthFindings: row.berthFindings, utilsFindings: row.utilsFindings })),
+  generatedRatio: +generatedRow.ratio.toFixed(1),
+  generatedBerthMs: r(generatedRow.berthMs),
+  generatedUtilsMs: r(generatedRow.utilsMs),
+  smallRatio: +small.ratio.toFixed(2),
+  smallBerthMs: r(small.berthMs),
+  smallUtilsMs: r(small.utilsMs),
+};
+console.log(
+  `RESULT lint-speed: ${pass ? 'PASS' : 'FAIL'} — corpus 10,000 lines worst ${figures.corpusWorstRatio}x (${worst.name}; bar ≥ 10), 10 lines ${figures.smallRatio}x (bar ≥ 1), generated 10,000 lines ${figures.generatedRatio}x ${JSON.stringify(figures)}`,
+);
