@@ -27,6 +27,8 @@ limited() {
     ( "$@" ) >>"$logfile" 2>&1 </dev/null &
     pid=$!
     set +m
+    # Stopping this script (Ctrl-C in npm start, a CI timeout) stops the try's group too.
+    trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 143' TERM INT HUP
     reason='' last_size=-1 started=$SECONDS last_change=$SECONDS
     while kill -0 "$pid" 2>/dev/null; do
       sleep 1
@@ -35,6 +37,7 @@ limited() {
       if (( SECONDS - last_change >= STALL_LIMIT )); then reason="no output for ${STALL_LIMIT} s"; break; fi
       if (( SECONDS - started >= STEP_LIMIT )); then reason="not finished after ${STEP_LIMIT} s"; break; fi
     done
+    trap - TERM INT HUP
     if [ -n "$reason" ]; then
       kill -TERM -- "-$pid" 2>/dev/null || true
       sleep 3

@@ -52,16 +52,27 @@ async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
+// The provisioning scripts' stage lines ("[provision-editor] code-server … : done in 133 s"):
+// shown as they come, so a step of minutes is not a silent one.
+const STAGE_LINE = /^\[provision[\w-]*\] .*(…|done in \d+ s|failed.*)$/;
+
 /** Runs a command (argument array, no shell) with its output appended to the log. */
 function run(cmd: string, args: string[]): Promise<number> {
   fs.appendFileSync(LOG, `\n$ ${cmd} ${args.join(' ')}\n`);
-  const fd = fs.openSync(LOG, 'a');
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', fd, fd] });
-    fs.closeSync(fd);
+    const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let partial = '';
+    const onData = (chunk: Buffer) => {
+      fs.appendFileSync(LOG, chunk);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (STAGE_LINE.test(line)) say(`    ${line}`);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     current = child;
     child.on('error', (err) => (fs.appendFileSync(LOG, `${err.message}\n`), resolve(127)));
-    child.on('exit', (code) => ((current = undefined), resolve(code ?? 1)));
+    child.on('close', (code) => ((current = undefined), resolve(code ?? 1)));
   });
 }
 
