@@ -31,7 +31,7 @@ limited() {
     trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 143' TERM INT HUP
     reason='' last_size=-1 started=$SECONDS last_change=$SECONDS
     while kill -0 "$pid" 2>/dev/null; do
-      sleep 1
+      sleep 0.5
       size=$(stat -c %s "$logfile" 2>/dev/null || echo 0)
       if [ "$size" != "$last_size" ]; then last_size=$size last_change=$SECONDS; fi
       if (( SECONDS - last_change >= STALL_LIMIT )); then reason="no output for ${STALL_LIMIT} s"; break; fi
@@ -40,7 +40,7 @@ limited() {
     trap - TERM INT HUP
     if [ -n "$reason" ]; then
       kill -TERM -- "-$pid" 2>/dev/null || true
-      sleep 3
+      for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.3; done
       kill -KILL -- "-$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
     else
