@@ -123,14 +123,12 @@ runBench('idle', async ({ client, onTeardown }) => {
       unexplainedRequestsPerMinute: round(unexplainedPerMinute, 2),
       openConnectionsAfterDispose: open,
     },
-    bars: [
-      { label: 'hidden', ok: hidden.length <= HIDDEN_BAR, detail: `${hidden.length} request(s) with no view visible: ${summarize(hidden)}` },
-      {
-        label: 'visible idle',
-        ok: unexplainedPerMinute <= VISIBLE_BAR_PER_MIN,
-        detail: `${round(unexplainedPerMinute, 2)} requests/min not caused by any container event: ${summarize(unexplained)}`,
-      },
-      { label: 'connections', ok: open === 0, detail: `${open} connection(s) still open through the proxy after dispose` },
+    checks: [
+      ['requests with no view visible', hidden.length, `≤ ${HIDDEN_BAR}`, hidden.length <= HIDDEN_BAR],
+      ['idle requests with Containers visible', `${round(unexplainedPerMinute, 2)}/min`, `≤ ${VISIBLE_BAR_PER_MIN}/min`, unexplainedPerMinute <= VISIBLE_BAR_PER_MIN],
+      ['connections open 1 s after dispose', open, '= 0', open === 0],
+      ['window', `${SECONDS} s`, '', true],
+      ['foreign container events', events.length, '', true],
     ],
   };
 });

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks in bench/: run id, engine client, bounded
 // concurrent container creation, label-scoped cleanup (also on Ctrl-C and on a
-// crash), statistics, and the RESULT line every benchmark ends with.
+// crash), statistics, and the RESULT line every benchmark ends with
+// (support/result.ts, re-exported here).
 //
 // Every container a benchmark creates carries the label berth.bench=<runId> and
 // is removed at the end by listing with that label filter and force-deleting
@@ -10,6 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { EngineClient } from '../src/core/engine/client';
 import { removeContainer } from '../src/core/engine/resources';
 import type { EngineWatcher } from '../src/core/explorer/engineWatcher';
+import { result, resultCrashed, type Check } from './support/result';
+
+export { result, resultCrashed, resultLine, type Check } from './support/result';
 
 export const DOCKER_SOCKET = process.env.BERTH_BENCH_SOCKET ?? '/var/run/docker.sock';
 export const IMAGE = 'busybox:1.35';
@@ -110,6 +114,7 @@ export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 1
 export const nowMs = () => performance.now();
 
 // ---- running a benchmark ----
+/** A bar as the older benches state it (`detail` says how it was missed); prefer `checks`. */
 export interface Bar {
   label: string;
   ok: boolean;
@@ -117,7 +122,10 @@ export interface Bar {
 }
 export interface Outcome {
   figures: Record<string, unknown>;
-  bars: Bar[];
+  /** The rows of the RESULT line: [label, value, bar, ok] (see support/result.ts). */
+  checks?: Check[];
+  /** Older form, still accepted: each becomes a check whose value is `detail` when missed. */
+  bars?: Bar[];
 }
 export interface BenchContext {
   client: EngineClient;
@@ -126,9 +134,10 @@ export interface BenchContext {
 }
 
 /**
- * Runs a benchmark: prints BAR MISSED lines and the final `RESULT <name> <json>`,
- * always removes this run's containers, exits 0 (bars missed or not), 1 on a crash,
- * 130 on Ctrl-C.
+ * Runs a benchmark against the engine: prints its figures and the final
+ * `RESULT <name>: PASS|FAIL — ...` line, always removes this run's containers,
+ * exits 0 (bars missed or not); on a crash (the engine unreachable, say) prints
+ * `RESULT <name>: FAIL — crashed: ...` and exits 1; on Ctrl-C the same with 130.
  */
 export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outcome>): void {
   const client = makeClient();
@@ -143,9 +152,13 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     })());
   let interrupted = false;
   const onSignal = (sig: string) => {
+    if (interrupted) return void cleanup();
     interrupted = true;
     console.log(`\n${sig}: cleaning up...`);
-    void cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => {
+      resultCrashed(name, `interrupted by ${sig}`);
+      process.exit(130);
+    });
   };
   // A lasting listener: the signal may arrive more than once (terminal group, npx,
   // tsx relaying it), and tsx exits at once on a signal nobody listens to any more.
@@ -158,7 +171,9 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     let outcome: Outcome | undefined;
     let crash: unknown;
     try {
-      const info = await client.connect();
+      const info = await client.connect().catch((err: Error) => {
+        throw new Error(`Docker engine unreachable at ${DOCKER_SOCKET} (set BERTH_BENCH_SOCKET, or run scripts/provision.sh): ${err.message}`);
+      });
       console.log(`engine ${info.version}, API ${info.apiVersion} (pinned ${info.pinnedApiVersion})`);
       outcome = await body({ client, onTeardown: (fn) => teardowns.push(fn) });
     } catch (err) {
@@ -169,11 +184,12 @@ export function runBench(name: string, body: (ctx: BenchContext) => Promise<Outc
     if (interrupted) return; // the signal handler exits (130) once cleanup is done
     if (crash || !outcome) {
       console.error(`${name} crashed:`, crash);
+      resultCrashed(name, crash ?? 'no outcome');
       process.exit(1);
     }
-    for (const b of outcome.bars) if (!b.ok) console.log(`BAR MISSED: ${b.label}: ${b.detail}`);
-    const pass = outcome.bars.every((b) => b.ok);
-    console.log(`RESULT ${name} ${JSON.stringify({ ...outcome.figures, pass })}`);
+    const checks: Check[] = [...(outcome.checks ?? []), ...(outcome.bars ?? []).map((b): Check => [b.label, b.ok ? 'ok' : b.detail, '', b.ok])];
+    console.log(`figures: ${JSON.stringify(outcome.figures)}`);
+    result(name, checks);
     process.exit(0);
   })();
 }
