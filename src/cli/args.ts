@@ -19,7 +19,8 @@ export interface ParsedArgs<K extends string> {
   help: boolean;
 }
 
-export function parseArgs<K extends string>(argv: string[], specs: Record<K, OptionSpec>, what: string): ParsedArgs<K> {
+/** `noneRequired`: the command has a default (build-context's folder), so no positional argument is fine. */
+export function parseArgs<K extends string>(argv: string[], specs: Record<K, OptionSpec>, what: string, { noneRequired = false } = {}): ParsedArgs<K> {
   const byName = new Map<string, [K, OptionSpec]>();
   for (const [key, spec] of Object.entries(specs) as [K, OptionSpec][]) for (const n of spec.names) byName.set(n, [key, spec]);
   const parsed: ParsedArgs<K> = { options: {}, files: [], help: false };
@@ -49,7 +50,7 @@ export function parseArgs<K extends string>(argv: string[], specs: Record<K, Opt
     if (v === undefined || (eq < 0 && v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
     parsed.options[key] = v;
   }
-  if (parsed.files.length === 0) throw new UsageError(`no ${what} given (name one or more files, or "-" for stdin)`);
+  if (parsed.files.length === 0 && !noneRequired) throw new UsageError(`no ${what} given (name one or more files, or "-" for stdin)`);
   if (parsed.files.filter((f) => f === '-').length > 1) throw new UsageError('"-" (stdin) can be given only once');
   return parsed;
 }

@@ -4,6 +4,7 @@ import { resolveEngines } from '../core/engine/contexts';
 import { formatEndpoint } from '../core/engine/endpoint';
 import { EngineError } from '../core/engine/errors';
 import { version } from '../../package.json';
+import { runBuildContext } from './buildContext';
 import { runLint } from './lint';
 import { runValidate } from './validate';
 
@@ -17,6 +18,7 @@ Commands:
   context show [--json] [--ping]  the engine Berth would use and why (--ping: connect and report its version)
   lint [options] FILE... | -      lint Dockerfiles (hadolint rules and config; "berth lint --help" for options)
   validate [options] FILE... | -  validate Compose files and Kubernetes manifests ("berth validate --help")
+  build-context [DIR] [options]   what a build of DIR would send, after .dockerignore ("berth build-context --help")
 
 Options:
   --engine NAME|ADDRESS           use this context or address (like the berth.engine setting)
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   // lint has its own options (-h, -f, ...); hand it the rest before the engine options are taken out.
   if (argv[0] === 'lint') return runLint(argv.slice(1), lintIO());
   if (argv[0] === 'validate') return runValidate(argv.slice(1), lintIO());
+  if (argv[0] === 'build-context') return runBuildContext(argv.slice(1), lintIO());
   const args = [...argv];
   const flag = (name: string) => {
     const i = args.indexOf(name);

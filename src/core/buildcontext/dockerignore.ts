@@ -41,16 +41,18 @@ const MAX_LINE_BYTES = 64 * 1024 - 1;
 /**
  * Reads .dockerignore text into the pattern list Docker builds from it:
  * comment lines (`#` in column 0) and blank lines dropped, whitespace trimmed,
- * paths cleaned and made relative, `!` kept as a prefix. `errors` lists what
- * would make the build fail, with 1-based line numbers.
+ * paths cleaned and made relative, `!` kept as a prefix. `lines` gives each
+ * pattern's 1-based line (for reports). `errors` lists what would make the
+ * build fail, with 1-based line numbers.
  */
-export function parseDockerignore(text: string): { patterns: string[]; errors: string[] } {
+export function parseDockerignore(text: string): { patterns: string[]; lines: number[]; errors: string[] } {
   const patterns: string[] = [];
+  const lines: number[] = [];
   const errors: string[] = [];
   let tooLong = 0;
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((raw, index) => {
+  const rows = text.split('\n');
+  if (rows[rows.length - 1] === '') rows.pop();
+  rows.forEach((raw, index) => {
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (index === 0 && line.startsWith('\ufeff')) line = line.slice(1);
     if (line.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(line) > MAX_LINE_BYTES) tooLong = index + 1;
@@ -65,10 +67,11 @@ export function parseDockerignore(text: string): { patterns: string[]; errors: s
     }
     if (invert) pattern = `!${pattern}`;
     patterns.push(pattern);
+    lines.push(index + 1);
     const problem = compilePattern(pattern).error;
     if (problem) errors.push(`line ${index + 1}: ${problem}`);
   });
-  return tooLong ? { patterns: [], errors: [`line ${tooLong}: line too long to read (over 64 KiB)`] } : { patterns, errors };
+  return tooLong ? { patterns: [], lines: [], errors: [`line ${tooLong}: line too long to read (over 64 KiB)`] } : { patterns, lines, errors };
 }
 
 type Compiled = { error: string } | { error?: undefined; pattern: IgnorePattern; match: (path: string) => boolean };
@@ -284,17 +287,81 @@ function re2ToJs(src: string): string {
 export class IgnoreMatcher {
   readonly patterns: readonly IgnorePattern[];
   readonly error?: string;
-  private readonly compiled: Array<{ pattern: IgnorePattern; match: (path: string) => boolean }> = [];
+  /** Each pattern with its position in the list given to the constructor (blank entries are dropped). */
+  private readonly compiled: Array<{ pattern: IgnorePattern; match: (path: string) => boolean; index: number }> = [];
+  /**
+   * For fsutil's pruning of excluded directories: undefined when some
+   * exception has glob characters (any excluded directory may hold a
+   * re-included path, so every one is walked), else the exceptions' literal
+   * prefixes, each ending in `/`.
+   */
+  private readonly exceptionPrefixes?: readonly string[];
 
   constructor(patterns: readonly string[]) {
-    for (const entry of patterns) {
-      if (!trimSpace(entry)) continue;
-      const c = compilePattern(entry);
+    for (let index = 0; index < patterns.length; index++) {
+      if (!trimSpace(patterns[index])) continue;
+      const c = compilePattern(patterns[index]);
       // Docker rejects the list at its first bad entry.
-      if (c.error === undefined) this.compiled.push(c);
+      if (c.error === undefined) this.compiled.push({ ...c, index });
       else this.error ??= c.error;
     }
     this.patterns = this.compiled.map((c) => c.pattern);
+    // fsutil (filter.go, NewFilterFS): an exception "has glob characters" when
+    // its text, less a trailing `/**` or `/*`, contains any of `*[]?^\`.
+    const prefixes: string[] = [];
+    for (const p of this.patterns) {
+      if (!p.exclusion) continue;
+      const literal = p.text.replace(/\/\*\*$/, '').replace(/\/\*$/, '');
+      if (/[*[\]?^\\]/.test(literal)) return;
+      prefixes.push(`${literal}/`);
+    }
+    this.exceptionPrefixes = prefixes;
+  }
+
+  /** Number of patterns, for sizing the per-pattern results `decide` writes. */
+  get size(): number {
+    return this.compiled.length;
+  }
+
+  /**
+   * The walker's decision (patternmatcher's MatchesUsingParentResults, which
+   * BuildKit's fsutil walker uses): `parent[k]` says whether pattern k matched
+   * the parent directory or one above it; a pattern that did is not tested
+   * again, the others only on `path` itself. It can differ from `excludes` (a
+   * pattern skipped at the parent, by the last-match shortcut, is never
+   * tested against the parent for the child), and the walker is what the
+   * builder runs. Writes this path's results into `out` when given (a
+   * directory, for its children). Returns the position (in the list given to
+   * the constructor) of the pattern that excludes `path`, or -1.
+   */
+  decide(path: string, parent: Uint8Array | undefined, out?: Uint8Array): number {
+    if (this.error) return -1;
+    let matched = false;
+    let by = -1;
+    const compiled = this.compiled;
+    for (let k = 0; k < compiled.length; k++) {
+      const { pattern, match, index } = compiled[k];
+      let hit = parent !== undefined && parent[k] === 1;
+      // Only a pattern that can change the verdict is evaluated (upstream does the same).
+      if (!hit && pattern.exclusion === matched) hit = match(path);
+      if (out) out[k] = hit ? 1 : 0;
+      if (hit) {
+        matched = !pattern.exclusion;
+        by = index;
+      }
+    }
+    return matched ? by : -1;
+  }
+
+  /**
+   * Whether an excluded directory can be left unread: fsutil skips it unless
+   * an exception could re-include something inside (any exception with glob
+   * characters, or one whose literal text lies under the directory).
+   */
+  canSkipExcludedDir(dir: string): boolean {
+    if (!this.exceptionPrefixes) return false;
+    const slashed = `${dir}/`;
+    return !this.exceptionPrefixes.some((p) => p.startsWith(slashed));
   }
 
   /** Whether some pattern starts with `!`: an excluded directory may then have re-included content. */

@@ -21,15 +21,20 @@ export interface DockerignoreFile {
  * the build itself would report it).
  */
 export async function findDockerignore(dockerfile: string | undefined, contextDir?: string): Promise<DockerignoreFile | undefined> {
-  const candidates: string[] = [];
-  if (dockerfile) candidates.push(path.join(path.dirname(dockerfile), `${path.basename(dockerfile)}.dockerignore`));
-  const context = contextDir ?? (dockerfile ? path.dirname(dockerfile) : undefined);
-  if (context) candidates.push(path.join(context, '.dockerignore'));
-  for (const file of candidates) {
+  for (const file of dockerignoreCandidates(dockerfile, contextDir)) {
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text !== undefined) return { path: file, text };
   }
   return undefined;
+}
+
+/** Where BuildKit looks for the ignore file of a build, first match wins (see findDockerignore). */
+export function dockerignoreCandidates(dockerfile: string | undefined, contextDir?: string): string[] {
+  const candidates: string[] = [];
+  if (dockerfile) candidates.push(path.join(path.dirname(dockerfile), `${path.basename(dockerfile)}.dockerignore`));
+  const context = contextDir ?? (dockerfile ? path.dirname(dockerfile) : undefined);
+  if (context) candidates.push(path.join(context, '.dockerignore'));
+  return candidates;
 }
 
 /**
