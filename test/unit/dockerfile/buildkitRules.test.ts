@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { lintDockerfile } from '../../../src/core/dockerfile/linter';
-import { buildkitRules } from '../../../src/core/dockerfile/rules/buildkitRules';
-import { isValidReference, parsePlatform } from '../../../src/core/dockerfile/rules/buildkitRules2';
+import { buildkitRules } from '../../../src/core/dockerfile/rules/buildkitStyleRules';
+import { isValidReference, parsePlatform } from '../../../src/core/dockerfile/rules/buildkitVariableRules';
 import { expandWord, suggest } from '../../../src/core/dockerfile/rules/buildkitVars';
 import type { Range } from '../../../src/core/dockerfile/types';
 import { applyFix } from './applyFix';

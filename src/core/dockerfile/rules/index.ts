@@ -1,10 +1,10 @@
 import type { Rule } from '../rule';
 import { berthRules } from './berthRules';
-import { buildkitRules } from './buildkitRules';
+import { buildkitRules } from './buildkitStyleRules';
 import { copyIgnoredFile } from './copyIgnoredFile';
-import { instructionRules } from './instructionRules';
+import { instructionRules } from './copyAddRules';
 import { labelRules } from './labelRules';
-import { packageRules } from './packageRules';
+import { packageRules } from './languagePackageRules';
 import { shellRules } from './shellRules';
 
 /** Every rule Berth knows, by family. */

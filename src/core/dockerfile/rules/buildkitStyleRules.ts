@@ -1,7 +1,7 @@
 import { rangeIn, scanWords, splitWords } from '../model';
 import { type DockerfileModel, type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
-import { buildkitRules2 } from './buildkitRules2';
+import { buildkitRules2 } from './buildkitVariableRules';
 import { argPairs, keyValuePairs } from './buildkitVars';
 import { instructionsOf } from './instructionUtil';
 

@@ -1,6 +1,6 @@
 import { type Rule, type Stage } from '../rule';
 import type { Fix, Instruction } from '../types';
-import { dl3025, instructionRules2 } from './instructionRules2';
+import { dl3025, instructionRules2 } from './containerCommandRules';
 import { dl3000 } from './workdir';
 import { dropQuotes, fromRefs, groupByStage, instructionsOf, lineage, matchesPattern, parseImageRef, restWords, shellCommands, stageByRef, usedStages, walk, type Placed } from './instructionUtil';
 

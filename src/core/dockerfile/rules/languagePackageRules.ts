@@ -2,7 +2,7 @@ import { type Rule } from '../rule';
 import { eachCommand, sitesRunning } from '../runCommands';
 import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned, type RunSite } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
-import { packageRules2 } from './packageRules2';
+import { packageRules2 } from './systemPackageRules';
 
 // hadolint's package-manager rules for apt, apk, pip, npm and gem: pin
 // versions, answer prompts, keep caches out of layers. Each judges the simple

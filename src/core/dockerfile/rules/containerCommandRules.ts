@@ -2,7 +2,7 @@ import { rangeIn } from '../model';
 import { type Rule } from '../rule';
 import type { Fix, Range } from '../types';
 import { dropQuotes, groupByStage, instructionsOf, lineage, pairsOf, restWords, stagesWith, usedStages, walk } from './instructionUtil';
-import { dl3064 } from './instructionRules3';
+import { dl3064 } from './argEnvRules';
 
 // More of hadolint's instruction rules: exec form, ENV, COPY destinations,
 // ONBUILD triggers, stage names and the deprecated MAINTAINER.
