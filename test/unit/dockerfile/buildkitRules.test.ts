@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { lintDockerfile } from '../../../src/core/dockerfile/linter';
-import { buildkitRules } from '../../../src/core/dockerfile/rules/buildkitStyleRules';
-import { isValidReference, parsePlatform } from '../../../src/core/dockerfile/rules/buildkitVariableRules';
+import { buildkitRules } from '../../../src/core/dockerfile/rules';
+import { isValidReference } from '../../../src/core/dockerfile/rules/buildkitVariableRules';
+import { parsePlatform } from '../../../src/core/dockerfile/rules/stageRules';
 import { expandWord, suggest } from '../../../src/core/dockerfile/rules/buildkitVars';
 import type { Range } from '../../../src/core/dockerfile/types';
 import { applyFix } from './applyFix';

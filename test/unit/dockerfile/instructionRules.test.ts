@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { lintDockerfile } from '../../../src/core/dockerfile/linter';
 import type { LintConfig } from '../../../src/core/dockerfile/rule';
-import { instructionRules } from '../../../src/core/dockerfile/rules/copyAddRules';
-import { toExecForm } from '../../../src/core/dockerfile/rules/containerCommandRules';
+import { instructionRules } from '../../../src/core/dockerfile/rules';
 import { isSensitiveName } from '../../../src/core/dockerfile/rules/argEnvRules';
+import { toExecForm } from '../../../src/core/dockerfile/rules/containerCommandRules';
 import { parseImageRef } from '../../../src/core/dockerfile/rules/instructionUtil';
 import type { Finding, Fix } from '../../../src/core/dockerfile/types';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { lintDockerfile } from '../../../src/core/dockerfile/linter';
 import { ruleUrl, type Rule } from '../../../src/core/dockerfile/rule';
-import { packageRules } from '../../../src/core/dockerfile/rules/languagePackageRules';
+import { packageRules } from '../../../src/core/dockerfile/rules';
 import type { Finding } from '../../../src/core/dockerfile/types';
 
 const rule = (code: string): Rule => packageRules.find((r) => r.code === code)!;

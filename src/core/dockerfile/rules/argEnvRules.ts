@@ -1,5 +1,48 @@
+import { rangeIn } from '../model';
 import { type Rule } from '../rule';
-import { pairsOf, walk } from './instructionUtil';
+import type { Range } from '../types';
+import { instructionsOf, pairsOf, walk } from './instructionUtil';
+
+// ARG and ENV: a reference to a variable that the same ENV defines (DL3044),
+// and names that look like secrets (DL3064 / SecretsUsedInArgOrEnv).
+
+/** Blanks single-quoted text and escaped dollars: neither expands in ENV values. */
+const expandable = (raw: string) => raw.replace(/'[^']*'?/g, (q) => ' '.repeat(q.length)).replace(/\\\$/g, '  ');
+
+export const dl3044: Rule = {
+  code: 'DL3044',
+  severity: 'error',
+  message: 'Do not refer to an environment variable within the same `ENV` statement where it is defined.',
+  keywords: ['ENV'],
+  rationale: 'Variables in an ENV are expanded with the values from before the instruction, so a reference to a key defined in the same ENV gets the old (often empty) value.',
+  check(ctx) {
+    if (!instructionsOf(ctx.model, 'ENV').length) return;
+    // Like hadolint, a name defined by any earlier ARG or ENV is not a mistake to refer to.
+    const defined = new Set<string>();
+    for (const { instruction: ins } of walk(ctx.model)) {
+      if (ins.keyword === 'ARG') pairsOf(ins).forEach((p) => defined.add(p.key));
+      if (ins.keyword !== 'ENV') continue;
+      const pairs = pairsOf(ins);
+      for (const [i, p] of pairs.entries()) {
+        if (defined.has(p.key) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.key)) continue;
+        const ref = new RegExp(`\\$(?:\\{${p.key}(?=[}:])|${p.key}(?![A-Za-z0-9_]))`);
+        let hit: Range | undefined;
+        for (const [j, q] of pairs.entries()) {
+          if (j === i || q.rawValue === undefined || q.valueOffset === undefined) continue;
+          const text = expandable(q.rawValue);
+          const m = ref.exec(text);
+          if (m) {
+            const close = m[0].startsWith('${') ? text.indexOf('}', m.index) : -1;
+            hit = rangeIn(ins, q.valueOffset + m.index, close < 0 ? m[0].length : close - m.index + 1);
+            break;
+          }
+        }
+        if (hit) ctx.report(hit, `\`${p.key}\` is defined in this same ENV; the reference gets its value from before the instruction.`);
+      }
+      pairs.forEach((p) => defined.add(p.key));
+    }
+  },
+};
 
 // DL3064 / SecretsUsedInArgOrEnv: one rule for two name heuristics.
 //

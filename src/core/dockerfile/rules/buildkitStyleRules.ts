@@ -1,16 +1,14 @@
 import { rangeIn, scanWords, splitWords } from '../model';
 import { type DockerfileModel, type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
-import { buildkitRules2 } from './buildkitVariableRules';
 import { argPairs, keyValuePairs } from './buildkitVars';
 import { instructionsOf } from './instructionUtil';
 
-// BuildKit's build checks that hadolint has no rule for (the shared ones live
-// with the hadolint rules, carrying the BuildKit name as an alias). Names,
-// messages and semantics follow `docker build --check`. Not here:
-// CopyIgnoredFile needs the .dockerignore and the build context, and
-// InvalidBaseImagePlatform needs the pulled base image; neither is decidable
-// from the Dockerfile alone.
+// BuildKit's checks of how the file is written: casing (StageNameCasing,
+// FromAsCasing, ConsistentInstructionCasing), empty continuation lines
+// (NoEmptyContinuation), `ENV key value` (LegacyKeyValueFormat) and the
+// comments that describe ARGs and stages (InvalidDefinitionDescription).
+// Names, messages and semantics follow `docker build --check`.
 
 const isUpper = (s: string) => s === s.toUpperCase();
 const isLower = (s: string) => s === s.toLowerCase();
@@ -31,7 +29,7 @@ function flagValueRange(lines: string[], flagRange: Range, value: string): Range
   return { start: { line, column: at }, end: { line, column: at + value.length } };
 }
 
-const stageNameCasing: Rule = {
+export const stageNameCasing: Rule = {
   code: 'StageNameCasing',
   severity: 'warning',
   message: 'Stage names should be lowercase',
@@ -57,7 +55,7 @@ const stageNameCasing: Rule = {
   },
 };
 
-const fromAsCasing: Rule = {
+export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
   severity: 'warning',
   message: "The 'as' keyword should match the case of the 'from' keyword",
@@ -77,7 +75,7 @@ const fromAsCasing: Rule = {
   },
 };
 
-const noEmptyContinuation: Rule = {
+export const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
   severity: 'warning',
   message: 'Empty continuation lines will become errors in a future release',
@@ -97,7 +95,7 @@ const noEmptyContinuation: Rule = {
   },
 };
 
-const consistentInstructionCasing: Rule = {
+export const consistentInstructionCasing: Rule = {
   code: 'ConsistentInstructionCasing',
   severity: 'warning',
   message: 'All commands within the Dockerfile should use the same casing (either upper or lower)',
@@ -134,7 +132,7 @@ function legacyFix(ins: Instruction, escape: string): Fix | undefined {
   return { title, edits: [{ range: gap, newText: '="' }, { range: { start: end, end }, newText: '"' }] };
 }
 
-const legacyKeyValueFormat: Rule = {
+export const legacyKeyValueFormat: Rule = {
   code: 'LegacyKeyValueFormat',
   severity: 'warning',
   message: 'Legacy key/value format with whitespace separator should not be used',
@@ -153,7 +151,7 @@ const legacyKeyValueFormat: Rule = {
   },
 };
 
-const invalidDefinitionDescription: Rule = {
+export const invalidDefinitionDescription: Rule = {
   code: 'InvalidDefinitionDescription',
   severity: 'warning',
   message:
@@ -188,5 +186,3 @@ const invalidDefinitionDescription: Rule = {
     }
   },
 };
-
-export const buildkitRules: Rule[] = [stageNameCasing, fromAsCasing, noEmptyContinuation, consistentInstructionCasing, legacyKeyValueFormat, invalidDefinitionDescription, ...buildkitRules2];

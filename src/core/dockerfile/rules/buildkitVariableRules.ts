@@ -1,12 +1,14 @@
 import { memoizeInstruction } from '../memo';
-import { isSpace, rangeIn, scanWords } from '../model';
-import { type Rule, type RuleContext, type Stage } from '../rule';
+import { isSpace, scanWords } from '../model';
+import { type Rule, type Stage } from '../rule';
 import type { Flag, Heredoc, Instruction, Position, Range } from '../types';
-import { argPairs, expandWord, type Expansion, type GlobalScope, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
+import { argPairs, expandWord, type GlobalScope, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
 
-// BuildKit's checks about variables, base-image references, platforms and
-// EXPOSE: the ones BuildKit decides while dispatching stages, replayed from
-// the file alone (see buildkitVars.ts for what is and is not known).
+// BuildKit's checks about variables: UndefinedVar, UndefinedArgInFrom and
+// InvalidDefaultArgInFrom, which BuildKit decides while dispatching stages,
+// replayed from the file alone (see buildkitVars.ts for what is and is not
+// known). The pieces of an instruction that expand (listWords, fromPlatform)
+// also serve the EXPOSE and FROM --platform checks (exposeRules.ts, stageRules.ts).
 
 /** A piece of an instruction that BuildKit expands, with where each offset lands in the file. */
 interface Expandable {
@@ -33,7 +35,7 @@ const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
  * Whitespace-separated words (or JSON array items) of `rest`, as COPY/ADD/VOLUME/EXPOSE read them.
  * Memoized: several checks read the same instructions (the `\S+` runs are scanned by hand, without a match object each).
  */
-const listWords: (ins: Instruction) => ReadonlyArray<{ text: string; offset: number }> = memoizeInstruction((ins: Instruction) => {
+export const listWords: (ins: Instruction) => ReadonlyArray<{ text: string; offset: number }> = memoizeInstruction((ins: Instruction) => {
   const out: Array<{ text: string; offset: number }> = [];
   const rest = ins.rest;
   if (ins.json) {
@@ -184,7 +186,7 @@ function fromImage(stage: Stage): Expandable | undefined {
 }
 
 /** The --platform flag value of a FROM, as an expandable piece. */
-function fromPlatform(stage: Stage, lines: string[]): (Expandable & { flag: Flag }) | undefined {
+export function fromPlatform(stage: Stage, lines: string[]): (Expandable & { flag: Flag }) | undefined {
   const flag = stage.from.flags.find((f) => f.name === 'platform' && f.value !== undefined);
   return flag ? { text: flag.value!, at: flagValueAt(lines, flag), quotes: true, flag } : undefined;
 }
@@ -244,108 +246,3 @@ export const invalidDefaultArgInFrom: Rule = {
     }
   },
 };
-
-/** A port of an EXPOSE, with where its word is (the range is made only for ports that are reported). */
-interface ExposedPort {
-  port: string;
-  literal: boolean;
-  offset: number;
-  length: number;
-}
-
-/** Each port of an EXPOSE; variables expanded when their value is known. */
-function exposedPorts(ctx: RuleContext, ins: Instruction, resolve: Resolver): ExposedPort[] {
-  const out: ExposedPort[] = [];
-  for (const w of listWords(ins)) {
-    if (!w.text.includes('$')) {
-      out.push({ port: w.text, literal: true, offset: w.offset, length: w.text.length });
-      continue;
-    }
-    const e: Expansion = expandWord(w.text, resolve, { escape: ctx.model.parsed.escape, quotes: true });
-    for (const port of e.value?.split(/\s+/).filter(Boolean) ?? []) out.push({ port, literal: false, offset: w.offset, length: w.text.length });
-  }
-  return out;
-}
-
-function exposeRule(code: string, message: string, rationale: string, check: (ctx: RuleContext, port: ExposedPort, ins: Instruction) => void): Rule {
-  return {
-    code,
-    severity: 'warning',
-    message,
-    rationale,
-    keywords: ['EXPOSE'],
-    check(ctx) {
-      walkStages(
-        ctx.model,
-        (ins, _stage, scope) => {
-          for (const p of exposedPorts(ctx, ins, lookup(scope))) check(ctx, p, ins);
-        },
-        'EXPOSE',
-      );
-    },
-  };
-}
-
-export const exposeProtoCasing = exposeRule(
-  'ExposeProtoCasing',
-  'Protocol in EXPOSE instruction should be lowercase',
-  'Protocols are lowercase (tcp, udp, sctp); other spellings are accepted today only because the builder lower-cases them.',
-  (ctx, { port, literal, offset, length }, ins) => {
-    const slash = port.indexOf('/');
-    const proto = slash < 0 ? '' : port.slice(slash + 1);
-    if (proto === proto.toLowerCase()) return;
-    const fixes = literal ? [{ title: `Change protocol to '${proto.toLowerCase()}'`, edits: [{ range: rangeIn(ins, offset + slash + 1, proto.length), newText: proto.toLowerCase() }] }] : undefined;
-    ctx.report(rangeIn(ins, offset, length), `Defined protocol '${port}' in EXPOSE instruction should be lowercase`, fixes);
-  },
-);
-
-export const exposeInvalidFormat = exposeRule(
-  'ExposeInvalidFormat',
-  'IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release',
-  'EXPOSE only documents a container port; an IP address or host port has no effect there (publishing is decided by `docker run -p`) and will become an error.',
-  (ctx, { port, literal, offset, length }, ins) => {
-    if (!port.includes(':')) return;
-    const range = rangeIn(ins, offset, length);
-    const container = port.slice(port.lastIndexOf(':') + 1);
-    const fixes = literal && container ? [{ title: `Expose only the container port '${container}'`, edits: [{ range, newText: container }] }] : undefined;
-    ctx.report(range, `EXPOSE instruction should not define an IP address or host-port mapping, found '${port}'`, fixes);
-  },
-);
-
-const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
-const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
-const ARCH_ALIASES: Record<string, string> = { i386: '386', x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm' };
-
-/** `os[/arch[/variant]]` (or a lone OS or architecture) → normalized os and arch; undefined when the builder would reject it. */
-export function parsePlatform(spec: string): { os: string; arch: string } | undefined {
-  const parts = spec.toLowerCase().split('/');
-  if (parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/.test(p))) return undefined;
-  const os = (p: string) => (p === 'macos' ? 'darwin' : p);
-  const arch = (p: string) => ARCH_ALIASES[p] ?? p;
-  if (parts.length > 1) return { os: os(parts[0]), arch: arch(parts[1]) };
-  if (KNOWN_OS.has(os(parts[0]))) return { os: os(parts[0]), arch: 'amd64' };
-  if (KNOWN_ARCH.has(arch(parts[0]))) return { os: 'linux', arch: arch(parts[0]) };
-  return undefined;
-}
-
-export const fromPlatformFlagConstDisallowed: Rule = {
-  code: 'FromPlatformFlagConstDisallowed',
-  severity: 'warning',
-  message: 'FROM --platform flag should not use a constant value',
-  rationale:
-    'A hard-coded platform pins the stage to one architecture and defeats multi-platform builds; use $BUILDPLATFORM/$TARGETPLATFORM. A stage whose name mentions the OS or architecture is taken as deliberately platform-specific.',
-  check(ctx) {
-    for (const stage of ctx.model.stages) {
-      const platform = fromPlatform(stage, ctx.model.parsed.lines);
-      if (!platform) continue;
-      const e = expandWord(platform.text, () => undefined, { escape: ctx.model.parsed.escape, quotes: true });
-      if (e.refs.length || e.value === undefined) continue;
-      const p = parsePlatform(e.value);
-      const name = (stage.name ?? '').toLowerCase();
-      if (!p || name.includes(p.os) || name.includes(p.arch)) continue;
-      ctx.report(platform.flag.range, `FROM --platform flag should not use constant value "${e.value}"`);
-    }
-  },
-};
-
-export const buildkitRules2: Rule[] = [undefinedVar, undefinedArgInFrom, invalidDefaultArgInFrom, exposeProtoCasing, exposeInvalidFormat, fromPlatformFlagConstDisallowed];

@@ -1,11 +1,12 @@
 import { rangeIn } from '../model';
 import { type Rule } from '../rule';
-import type { Fix, Range } from '../types';
-import { dropQuotes, groupByStage, instructionsOf, lineage, pairsOf, restWords, stagesWith, usedStages, walk } from './instructionUtil';
-import { dl3064 } from './argEnvRules';
+import type { Fix } from '../types';
+import { groupByStage, instructionsOf, lineage, stagesWith, usedStages, type Placed } from './instructionUtil';
 
-// More of hadolint's instruction rules: exec form, ENV, COPY destinations,
-// ONBUILD triggers, stage names and the deprecated MAINTAINER.
+// hadolint's rules about what a container runs: CMD, ENTRYPOINT and
+// HEALTHCHECK in exec form (DL3025 / JSONArgsRecommended), one of each per
+// stage (DL3012, DL4003, DL4004 / MultipleInstructionsDisallowed), and a
+// HEALTHCHECK at all (DL3057, opt-in).
 
 /** Shell builtins and keywords: as the first word they need a shell, so exec form would break them. */
 const NEEDS_SHELL = new Set(['cd', '.', 'source', 'export', 'set', 'unset', 'eval', 'if', 'for', 'while', 'until', 'case', 'trap', 'ulimit', 'umask', 'alias', 'shift', 'read', 'wait', 'time', 'test', '[']);
@@ -92,95 +93,35 @@ function isJsonArray(text: string): boolean {
   }
 }
 
-const dl1001: Rule = {
-  code: 'DL1001',
-  severity: 'info',
-  message: 'Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.',
-  rationale: 'Teams that want every exception in the shared configuration can forbid inline ignores.',
-  optIn: true,
-  check(ctx) {
-    for (const c of ctx.model.parsed.comments) if (/^hadolint\s+ignore\s*=/i.test(c.text)) ctx.report(c.range);
-  },
-};
-
-const dl3043: Rule = {
-  code: 'DL3043',
-  severity: 'error',
-  message: '`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction.',
-  keywords: ['ONBUILD'],
-  rationale: 'Builders reject these as ONBUILD triggers: chaining ONBUILD, or starting a stage or setting a maintainer from a trigger.',
-  check(ctx) {
-    for (const { instruction: ins } of instructionsOf(ctx.model, 'ONBUILD')) {
-      const t = ins.trigger;
-      if (t && ['ONBUILD', 'FROM', 'MAINTAINER'].includes(t.keyword)) ctx.report(t.keywordRange);
-    }
-  },
-};
-
-/** Blanks single-quoted text and escaped dollars: neither expands in ENV values. */
-const expandable = (raw: string) => raw.replace(/'[^']*'?/g, (q) => ' '.repeat(q.length)).replace(/\\\$/g, '  ');
-
-const dl3044: Rule = {
-  code: 'DL3044',
-  severity: 'error',
-  message: 'Do not refer to an environment variable within the same `ENV` statement where it is defined.',
-  keywords: ['ENV'],
-  rationale: 'Variables in an ENV are expanded with the values from before the instruction, so a reference to a key defined in the same ENV gets the old (often empty) value.',
-  check(ctx) {
-    if (!instructionsOf(ctx.model, 'ENV').length) return;
-    // Like hadolint, a name defined by any earlier ARG or ENV is not a mistake to refer to.
-    const defined = new Set<string>();
-    for (const { instruction: ins } of walk(ctx.model)) {
-      if (ins.keyword === 'ARG') pairsOf(ins).forEach((p) => defined.add(p.key));
-      if (ins.keyword !== 'ENV') continue;
-      const pairs = pairsOf(ins);
-      for (const [i, p] of pairs.entries()) {
-        if (defined.has(p.key) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.key)) continue;
-        const ref = new RegExp(`\\$(?:\\{${p.key}(?=[}:])|${p.key}(?![A-Za-z0-9_]))`);
-        let hit: Range | undefined;
-        for (const [j, q] of pairs.entries()) {
-          if (j === i || q.rawValue === undefined || q.valueOffset === undefined) continue;
-          const text = expandable(q.rawValue);
-          const m = ref.exec(text);
-          if (m) {
-            const close = m[0].startsWith('${') ? text.indexOf('}', m.index) : -1;
-            hit = rangeIn(ins, q.valueOffset + m.index, close < 0 ? m[0].length : close - m.index + 1);
-            break;
-          }
+/** CMD, ENTRYPOINT and HEALTHCHECK: only the last of a stage takes effect. */
+function singleInstructionRule(code: string, keyword: string, severity: Rule['severity'], message: string): Rule {
+  return {
+    code,
+    aliases: ['MultipleInstructionsDisallowed'],
+    severity,
+    message,
+    keywords: [keyword],
+    rationale: `Only the last ${keyword} of a stage takes effect; the earlier ones are dead code that misleads readers.`,
+    check(ctx) {
+      // Flagged at the repeats, where hadolint reports (so existing `# hadolint
+      // ignore=` comments keep working); BuildKit marks the overridden ones instead.
+      let previous: Placed | undefined;
+      for (const p of instructionsOf(ctx.model, keyword)) {
+        if (previous && previous.stage === p.stage) {
+          const ins = p.instruction;
+          ctx.report(ins.keywordRange, `Multiple ${keyword} instructions in one stage: this one overrides the ${keyword} on line ${previous.instruction.range.start.line + 1}; only the last takes effect.`);
         }
-        if (hit) ctx.report(hit, `\`${p.key}\` is defined in this same ENV; the reference gets its value from before the instruction.`);
+        previous = p;
       }
-      pairs.forEach((p) => defined.add(p.key));
-    }
-  },
-};
+    },
+  };
+}
 
-const isAbsoluteDest = (d: string) => d.startsWith('/') || d.startsWith('$') || /^[A-Za-z]:[\\/]/.test(d);
+export const dl3012 = singleInstructionRule('DL3012', 'HEALTHCHECK', 'error', 'Multiple `HEALTHCHECK` instructions.');
+export const dl4003 = singleInstructionRule('DL4003', 'CMD', 'warning', 'Multiple `CMD` instructions found. If you list more than one `CMD` then only the last `CMD` will take effect');
+export const dl4004 = singleInstructionRule('DL4004', 'ENTRYPOINT', 'error', 'Multiple `ENTRYPOINT` instructions found. If you list more than one `ENTRYPOINT` then only the last `ENTRYPOINT` will take effect');
 
-const dl3045: Rule = {
-  code: 'DL3045',
-  severity: 'warning',
-  message: '`COPY` to a relative destination without `WORKDIR` set.',
-  keywords: ['COPY'],
-  rationale: 'A relative destination lands in whatever directory the base image set, which can change between image versions. A WORKDIR set only in the base image cannot be seen here.',
-  check(ctx) {
-    if (!instructionsOf(ctx.model, 'COPY').length) return;
-    const withWorkdir = stagesWith(ctx.model, 'WORKDIR');
-    for (const group of groupByStage(ctx.model).values()) {
-      let workdir = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => withWorkdir.has(s.index)) : false;
-      for (const { instruction: ins } of group) {
-        if (ins.keyword === 'WORKDIR') workdir = true;
-        if (workdir || ins.keyword !== 'COPY') continue;
-        const words = restWords(ins);
-        const dest = ins.json ? ins.json[ins.json.length - 1] : words[words.length - 1]?.raw;
-        if (dest === undefined || (ins.json ? ins.json.length : words.length) < 2 || isAbsoluteDest(dropQuotes(dest))) continue;
-        ctx.report(ins.json ? ins.argsRange : words[words.length - 1].range);
-      }
-    }
-  },
-};
-
-const dl3057: Rule = {
+export const dl3057: Rule = {
   code: 'DL3057',
   severity: 'info',
   message: '`HEALTHCHECK` instruction missing.',
@@ -194,100 +135,3 @@ const dl3057: Rule = {
     }
   },
 };
-
-const dl3061: Rule = {
-  code: 'DL3061',
-  severity: 'error',
-  message: 'Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment.',
-  rationale: 'Only ARG may come before the first FROM; builders reject anything else.',
-  check(ctx) {
-    for (const { instruction: ins, stage } of walk(ctx.model)) {
-      if (stage) break; // from the first FROM on, every instruction has its stage
-      if (ins.keyword !== 'ARG') ctx.report(ins.keywordRange);
-    }
-  },
-};
-
-const dl3063: Rule = {
-  code: 'DL3063',
-  aliases: ['ReservedStageName'],
-  severity: 'warning',
-  message: 'Stage name should not be a reserved word',
-  rationale: '`scratch` and `context` already mean the empty image and the build context; a stage with that name is ambiguous.',
-  check(ctx) {
-    for (const stage of ctx.model.stages) {
-      const name = stage.name?.toLowerCase();
-      if (stage.nameRange && (name === 'scratch' || name === 'context')) ctx.report(stage.nameRange, `Stage name should not be the reserved word "${name}".`);
-    }
-  },
-};
-
-const dl3065: Rule = {
-  code: 'DL3065',
-  aliases: ['RedundantTargetPlatform'],
-  severity: 'warning',
-  message: 'Setting FROM --platform to predefined $TARGETPLATFORM in is redundant as this is the default behavior',
-  rationale: 'Stages are built for $TARGETPLATFORM by default; saying so adds noise.',
-  check(ctx) {
-    for (const stage of ctx.model.stages) {
-      const ins = stage.from;
-      const k = ins.flags.findIndex((f) => f.name === 'platform' && (f.value === '$TARGETPLATFORM' || f.value === '${TARGETPLATFORM}'));
-      if (k < 0) continue;
-      const end = ins.flags[k + 1]?.range.start ?? ins.argsPosition(ins.restOffset);
-      ctx.report(ins.flags[k].range, undefined, [{ title: 'Remove the redundant --platform', edits: [{ range: { start: ins.flags[k].range.start, end }, newText: '' }] }]);
-    }
-  },
-};
-
-const dl3066: Rule = {
-  code: 'DL3066',
-  severity: 'info',
-  message: 'Non-numeric user-id may not be resolvable by host system',
-  keywords: ['USER'],
-  rationale: 'A user name is resolved through the image’s /etc/passwd; tools outside the container (and Kubernetes runAsNonRoot) only understand numeric IDs.',
-  check(ctx) {
-    for (const { instruction: ins } of instructionsOf(ctx.model, 'USER')) {
-      const user = dropQuotes(ins.rest.trim()).split(':')[0];
-      // A variable's value is unknown here (hadolint users reported ARG-driven IDs as false positives).
-      if (!user || user.includes('$') || /^\d+$/.test(user)) continue;
-      ctx.report(ins.argsRange);
-    }
-  },
-};
-
-const dl3067: Rule = {
-  code: 'DL3067',
-  severity: 'warning',
-  message: 'Do not copy an entire filesystem from another stage',
-  keywords: ['COPY'],
-  rationale: 'Copying `/` to `/` duplicates the whole other image, including files that should not ship.',
-  check(ctx) {
-    for (const { instruction: ins } of instructionsOf(ctx.model, 'COPY')) {
-      if (!ins.flags.some((f) => f.name === 'from')) continue;
-      const paths = ins.json ?? restWords(ins).map((w) => w.text);
-      if (paths.length >= 2 && paths[paths.length - 1] === '/' && paths.slice(0, -1).includes('/')) ctx.report(ins.argsRange);
-    }
-  },
-};
-
-const dl4000: Rule = {
-  code: 'DL4000',
-  aliases: ['MaintainerDeprecated'],
-  severity: 'error',
-  message: 'MAINTAINER is deprecated',
-  keywords: ['MAINTAINER'],
-  rationale: 'MAINTAINER is deprecated; the `org.opencontainers.image.authors` label carries the same information where tools look for it.',
-  check(ctx) {
-    for (const { instruction: ins } of instructionsOf(ctx.model, 'MAINTAINER')) {
-      const author = ins.rest.trim();
-      const value = /^".*"$/.test(author) ? author : `"${author.replace(/["\\]/g, '\\$&')}"`;
-      const keyword = ins.rawKeyword === ins.rawKeyword.toLowerCase() ? 'label' : 'LABEL';
-      const fixes: Fix[] = author
-        ? [{ title: 'Replace with LABEL org.opencontainers.image.authors', edits: [{ range: { start: ins.keywordRange.start, end: ins.argsRange.end }, newText: `${keyword} org.opencontainers.image.authors=${value}` }] }]
-        : [];
-      ctx.report(ins.keywordRange, undefined, fixes);
-    }
-  },
-};
-
-export const instructionRules2: Rule[] = [dl1001, dl3043, dl3044, dl3045, dl3057, dl3061, dl3063, dl3064, dl3065, dl3066, dl3067, dl4000];

@@ -1,10 +1,151 @@
 import { type Rule } from '../rule';
 import { eachCommand, runSitesRunning, sitesRunning, type Names } from '../runCommands';
-import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, reportUnpinned, runStreams, uncleaned } from '../runSites';
-import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
+import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned } from '../runSites';
+import { findArg, hasArg, hasFlag, positionals, type Command } from '../shell';
 
-// hadolint's rules for the RPM family (yum, dnf, microdnf, zypper), yarn and
-// go: answer prompts, pin versions, clean caches in the same RUN.
+// hadolint's rules for the system package managers: apt (DL3008, DL3009,
+// DL3014, DL3015, DL3027), apk (DL3018, DL3019) and the RPM family: yum, dnf,
+// microdnf, zypper (DL3030 to DL3041). Pin versions, answer prompts, keep
+// caches out of layers. Each judges the simple commands of every RUN (and,
+// like hadolint, of ONBUILD RUN triggers); a finding sits on the first
+// unpinned package or on the command that lacks a switch, with a quick fix
+// where the missing switch can simply be added. Language package managers
+// (pip, npm, yarn, gem, go) are languagePackageRules.ts.
+
+const APT_GET = ['apt-get'];
+const APT_TAKES_VALUE = ['-t', '--target-release', '-o', '--option', '-c', '--config-file'];
+
+export const dl3008: Rule = {
+  code: 'DL3008',
+  severity: 'warning',
+  message: 'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`',
+  commands: APT_GET,
+  rationale: 'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
+  check(ctx) {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
+      if (cmd.name !== 'apt-get' || !hasArg(cmd, 'install')) return;
+      // A version (`=`), a release or local path (`/`) or a .deb file all fix what gets installed.
+      const packages = positionals(cmd, APT_TAKES_VALUE).filter((w) => w.value !== 'install');
+      reportUnpinned(ctx, site, packages, (p) => p.includes('=') || p.includes('/') || p.endsWith('.deb'));
+    });
+  },
+};
+
+const APT_FAMILY = new Set(['apt-get', 'apt', 'aptitude']);
+
+export const dl3009: Rule = {
+  code: 'DL3009',
+  severity: 'info',
+  message: 'Delete the apt-get lists after installing something',
+  commands: APT_FAMILY,
+  rationale: 'The package lists fetched by `apt-get update` stay in the layer and only add size. Removing them in the same RUN (or keeping them in a cache mount) keeps the image small. Stages that never reach an image are not judged.',
+  check(ctx) {
+    const streams = runStreams(ctx.model);
+    for (const stream of [streams.main, streams.onbuild]) {
+      for (const site of sitesRunning(stream, APT_FAMILY)) {
+        const update = uncleaned(site, (c) => APT_FAMILY.has(c.name) && hasArg(c, 'update'), (c) => removesUnder(c, '/var/lib/apt/lists'));
+        const mounted = cacheMounted(site, '/var/lib/apt/lists') || (cacheMounted(site, '/var/lib/apt') && cacheMounted(site, '/var/cache/apt'));
+        if (!update || mounted || !stream.reachesImage(site.stage)) continue;
+        ctx.report(site.range(commandSpan(update, findArg(update, 'update'))), undefined, appendFix(site, 'rm -rf /var/lib/apt/lists/*', 'Remove the apt lists at the end of this RUN'));
+      }
+    }
+  },
+};
+
+/** `-q` given twice (`-qq`, `-q -q`, `-q=2`, `--quiet --quiet`) implies `--yes` for apt-get. */
+function quietLevel(cmd: Command): number {
+  let level = 0;
+  for (const { value: v } of cmd.args) {
+    const set = /^(?:-q|--quiet)=(\d+)$/.exec(v);
+    if (set) level += Number(set[1]);
+    else if (v === '--quiet') level++;
+    else if (/^-[A-Za-z]+$/.test(v)) level += [...v].filter((c) => c === 'q').length;
+  }
+  return level;
+}
+
+export const dl3014: Rule = {
+  code: 'DL3014',
+  severity: 'warning',
+  message: 'Use the `-y` switch to avoid manual input `apt-get -y install <package>`',
+  commands: APT_GET,
+  rationale: 'A build has no one to answer the confirmation prompt; without `-y` apt-get aborts the install.',
+  check(ctx) {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
+      const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
+      if (!install || hasFlag(cmd, '-y', '--yes', '--assume-yes') || quietLevel(cmd) >= 2) return;
+      ctx.report(site.range(commandSpan(cmd, install)), undefined, insertFix(site, install.end, ' -y', 'Add -y'));
+    });
+  },
+};
+
+export const dl3015: Rule = {
+  code: 'DL3015',
+  severity: 'info',
+  message: 'Avoid additional packages by specifying `--no-install-recommends`',
+  commands: APT_GET,
+  rationale: 'Recommended packages are installed by default and often pull in much more than the image needs.',
+  check(ctx) {
+    eachCommand(ctx, true, APT_GET, (cmd, site) => {
+      const install = cmd.name === 'apt-get' ? findArg(cmd, 'install') : undefined;
+      if (!install || hasFlag(cmd, '--no-install-recommends')) return;
+      if (cmd.args.some((a) => /APT::Install-Recommends=(false|0|no)\b/i.test(a.value))) return;
+      ctx.report(site.range(commandSpan(cmd, install)), undefined, insertFix(site, install.end, ' --no-install-recommends', 'Add --no-install-recommends'));
+    });
+  },
+};
+
+// apt sub-commands that belong to apt-cache rather than apt-get.
+const APT_CACHE_VERBS = new Set(['search', 'show', 'showpkg', 'policy', 'depends', 'rdepends']);
+
+export const dl3027: Rule = {
+  code: 'DL3027',
+  severity: 'warning',
+  message: 'Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead',
+  commands: ['apt'],
+  rationale: 'apt is designed for interactive use and warns that its command-line interface is not stable; apt-get and apt-cache are meant for scripts.',
+  check(ctx) {
+    eachCommand(ctx, true, ['apt'], (cmd, site) => {
+      if (cmd.name !== 'apt') return;
+      const tool = APT_CACHE_VERBS.has(positionals(cmd)[0]?.value ?? '') ? 'apt-cache' : 'apt-get';
+      ctx.report(site.range(cmd.nameWord), undefined, replaceFix(site, cmd.nameWord, tool, `Use ${tool}`));
+    });
+  },
+};
+
+const APK = ['apk'];
+const APK_TAKES_VALUE = ['-t', '--virtual', '--repository', '-X', '--repositories-file', '-p', '--root', '--arch', '--cache-dir', '--keys-dir'];
+
+export const dl3018: Rule = {
+  code: 'DL3018',
+  severity: 'warning',
+  message: 'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`',
+  commands: APK,
+  rationale: 'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
+  check(ctx) {
+    eachCommand(ctx, true, APK, (cmd, site) => {
+      if (cmd.name !== 'apk' || !hasArg(cmd, 'add')) return;
+      const packages = positionals(cmd, APK_TAKES_VALUE).filter((w) => w.value !== 'add');
+      // `=`, `~`, `<`, `>` constrain the version; a local .apk file is fixed.
+      reportUnpinned(ctx, site, packages, (p) => /[=~<>]/.test(p) || p.endsWith('.apk'));
+    });
+  },
+};
+
+export const dl3019: Rule = {
+  code: 'DL3019',
+  severity: 'info',
+  message: 'Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages',
+  commands: APK,
+  rationale: 'Without `--no-cache` apk keeps its index and package cache in the layer.',
+  check(ctx) {
+    eachCommand(ctx, true, APK, (cmd, site) => {
+      const add = cmd.name === 'apk' ? findArg(cmd, 'add') : undefined;
+      if (!add || hasFlag(cmd, '--no-cache') || cacheMounted(site, '/var/cache/apk')) return;
+      ctx.report(site.range(commandSpan(cmd, add)), undefined, insertFix(site, add.end, ' --no-cache', 'Add --no-cache'));
+    });
+  },
+};
 
 const YUM_TAKES_VALUE = ['--enablerepo', '--disablerepo', '--setopt', '--releasever', '--installroot', '--repo', '--repoid', '-c', '--config', '-x', '--exclude', '-d', '--debuglevel', '-e', '--errorlevel', '--downloaddir', '--destdir', '--forcearch'];
 const ZYPPER_TAKES_VALUE = ['-t', '--type', '-r', '--repo', '--from'];
@@ -83,9 +224,9 @@ function rpmPinning(code: string, message: string, names: ReadonlySet<string>, r
   };
 }
 
-const dl3030 = yesRule('DL3030', 'Use the -y switch to avoid manual input `yum install -y <package>`', new Set(['yum']), ['install', 'groupinstall', 'localinstall'], ['-y', '--assumeyes'], 'A build cannot answer the confirmation prompt; without `-y` yum aborts.');
+export const dl3030 = yesRule('DL3030', 'Use the -y switch to avoid manual input `yum install -y <package>`', new Set(['yum']), ['install', 'groupinstall', 'localinstall'], ['-y', '--assumeyes'], 'A build cannot answer the confirmation prompt; without `-y` yum aborts.');
 
-const dl3032 = cleanRule(
+export const dl3032 = cleanRule(
   'DL3032',
   '`yum clean all` missing after yum command.',
   ['yum'],
@@ -95,9 +236,9 @@ const dl3032 = cleanRule(
   'yum leaves metadata and packages in /var/cache/yum; cleaning after the install in the same RUN keeps them out of the layer.',
 );
 
-const dl3033 = rpmPinning('DL3033', 'Specify version with `yum install -y <package>-<version>`.', new Set(['yum']), 'Unpinned packages install whatever the repository holds at build time, so rebuilds are not reproducible.');
+export const dl3033 = rpmPinning('DL3033', 'Specify version with `yum install -y <package>-<version>`.', new Set(['yum']), 'Unpinned packages install whatever the repository holds at build time, so rebuilds are not reproducible.');
 
-const dl3034 = yesRule(
+export const dl3034 = yesRule(
   'DL3034',
   'Non-interactive switch missing from `zypper` command: `zypper install -y`',
   new Set(['zypper']),
@@ -106,7 +247,7 @@ const dl3034 = yesRule(
   'A build cannot answer zypper prompts; `-y` (or the global `-n`) makes it proceed.',
 );
 
-const dl3035: Rule = {
+export const dl3035: Rule = {
   code: 'DL3035',
   severity: 'warning',
   message: 'Do not use `zypper dist-upgrade`.',
@@ -120,7 +261,7 @@ const dl3035: Rule = {
   },
 };
 
-const dl3036 = cleanRule(
+export const dl3036 = cleanRule(
   'DL3036',
   '`zypper clean` missing after zypper use.',
   ['zypper'],
@@ -130,7 +271,7 @@ const dl3036 = cleanRule(
   'zypper keeps downloaded packages and metadata in /var/cache/zypp; clean them in the same RUN.',
 );
 
-const dl3037: Rule = {
+export const dl3037: Rule = {
   code: 'DL3037',
   severity: 'warning',
   message: 'Specify version with `zypper install -y <package>=<version>`.',
@@ -145,10 +286,10 @@ const dl3037: Rule = {
   },
 };
 
-const dl3038 = yesRule('DL3038', 'Use the -y switch to avoid manual input `dnf install -y <package>`', DNF_NAMES, ['install', 'in', 'groupinstall', 'localinstall', 'reinstall'], ['-y', '--assumeyes'], 'A build cannot answer the confirmation prompt; without `-y` dnf aborts.');
+export const dl3038 = yesRule('DL3038', 'Use the -y switch to avoid manual input `dnf install -y <package>`', DNF_NAMES, ['install', 'in', 'groupinstall', 'localinstall', 'reinstall'], ['-y', '--assumeyes'], 'A build cannot answer the confirmation prompt; without `-y` dnf aborts.');
 
 const DNF_CACHES = ['/var/cache/yum', '/var/cache/dnf', '/var/cache/libdnf5'];
-const dl3040 = cleanRule(
+export const dl3040 = cleanRule(
   'DL3040',
   '`dnf clean all` missing after dnf command.',
   DNF_NAMES,
@@ -159,48 +300,4 @@ const dl3040 = cleanRule(
   'dnf keeps metadata and packages in its cache directory; cleaning after the install in the same RUN keeps them out of the layer.',
 );
 
-const dl3041 = rpmPinning('DL3041', 'Specify version with `dnf install -y <package>-<version>`', DNF_NAMES, 'Unpinned packages install whatever the repository holds at build time, so rebuilds are not reproducible.');
-
-const dl3060: Rule = {
-  code: 'DL3060',
-  severity: 'info',
-  message: '`yarn cache clean` missing after `yarn install` was run.',
-  commands: ['yarn'],
-  rationale: 'yarn’s package cache stays in the layer unless cleaned in the same RUN (or kept in a cache mount). Stages that never reach an image are not judged.',
-  check(ctx) {
-    const streams = runStreams(ctx.model);
-    for (const stream of [streams.main, streams.onbuild]) {
-      for (const site of sitesRunning(stream, ['yarn'])) {
-        if (site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && /(^|\/)(\.cache\/)?yarn(\/|$)/.test(m.target))) continue;
-        const cmd = uncleaned(site, (c) => c.name === 'yarn' && hasArg(c, 'install'), (c) => c.name === 'yarn' && hasArg(c, 'cache') && hasArg(c, 'clean'));
-        if (cmd && stream.reachesImage(site.stage)) ctx.report(site.range(commandSpan(cmd, findArg(cmd, 'install'))), undefined, appendFix(site, 'yarn cache clean', 'Clean the yarn cache at the end of this RUN'));
-      }
-    }
-  },
-};
-
-/** `go install`/`go get`/`go run` module paths; for `go run` only the package (what follows is the program's arguments). */
-function goPackages(cmds: Command[]): Array<{ cmd: Command; word: Word }> {
-  const run = cmds.filter((c) => c.name === 'go' && hasArg(c, 'run')).flatMap((cmd) => positionals(cmd).slice(0, 2).filter((w) => w.value !== 'run').map((word) => ({ cmd, word })));
-  // As in hadolint, when a RUN has `go run`, its `go install`/`go get` are not judged.
-  if (run.length) return run;
-  return cmds.filter((c) => c.name === 'go' && hasArg(c, 'install', 'get')).flatMap((cmd) => positionals(cmd).filter((w) => !['install', 'get', 'tool'].includes(w.value)).map((word) => ({ cmd, word })));
-}
-
-const goPinned = (p: string) => p === '.' || p.startsWith('/') || p.startsWith('.') || (p.includes('@') && !/@(latest|none)$/.test(p));
-
-const dl3062: Rule = {
-  code: 'DL3062',
-  severity: 'warning',
-  message: 'Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`',
-  commands: ['go'],
-  rationale: 'A module path without a version (or with @latest) resolves to whatever is newest at build time. Local paths build what is in the context.',
-  check(ctx) {
-    for (const site of runSitesRunning(ctx, true, ['go'])) {
-      const loose = goPackages(site.script.commands).find((p) => !goPinned(p.word.value));
-      if (loose) ctx.report(site.range(loose.word));
-    }
-  },
-};
-
-export const packageRules2: Rule[] = [dl3030, dl3032, dl3033, dl3034, dl3035, dl3036, dl3037, dl3038, dl3040, dl3041, dl3060, dl3062];
+export const dl3041 = rpmPinning('DL3041', 'Specify version with `dnf install -y <package>-<version>`', DNF_NAMES, 'Unpinned packages install whatever the repository holds at build time, so rebuilds are not reproducible.');
