@@ -1,10 +1,11 @@
 import { buildModel } from './model';
+import type { DockerfileModel, Stage } from './modelTypes';
 import { parseDockerfile } from './parser';
 import { readSuppressions, type Suppressions } from './pragmas';
 import { ALL_RULES } from './rules';
 import { hasKeyword, instructionsOf } from './rules/instructionUtil';
 import { runsAny } from './runCommands';
-import { DEFAULT_CONFIG, DockerfileModel, LintConfig, Rule, RuleContext, Stage } from './rule';
+import { DEFAULT_CONFIG, LintConfig, Rule, RuleContext } from './rule';
 import type { Finding, Fix, Instruction, Range, Severity } from './types';
 
 export interface LintOptions {

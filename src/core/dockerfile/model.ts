@@ -1,4 +1,4 @@
-import type { DockerfileModel, Stage } from './rule';
+import type { DockerfileModel, Stage } from './modelTypes';
 import type { Instruction, ParsedDockerfile, Range } from './types';
 
 /** Stages, global ARGs and resolved base images: the structure most rules walk. */

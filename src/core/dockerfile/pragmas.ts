@@ -1,4 +1,4 @@
-import type { DockerfileModel } from './rule';
+import type { DockerfileModel } from './modelTypes';
 import type { Instruction } from './types';
 
 // Inline suppression as users already write it for hadolint, BuildKit and Berth:

@@ -1,5 +1,5 @@
-import type { Names } from './runCommands';
-import type { Fix, Instruction, ParsedDockerfile, Range, Severity } from './types';
+import type { DockerfileModel, Names, Stage } from './modelTypes';
+import type { Fix, Instruction, Range, Severity } from './types';
 
 export type LabelType = 'text' | 'url' | 'spdx' | 'hash' | 'rfc3339' | 'semver' | 'email';
 
@@ -26,37 +26,6 @@ export const DEFAULT_CONFIG: LintConfig = {
   failureThreshold: 'info',
   noFail: false,
 };
-
-/** One build stage: its FROM and the instructions up to the next FROM. */
-export interface Stage {
-  index: number;
-  from: Instruction;
-  /** The `AS name`, as written (BuildKit lower-cases it for lookups). */
-  name?: string;
-  nameRange?: Range;
-  /** The image reference as written, e.g. `node:${VERSION}`. */
-  image: string;
-  imageRange: Range;
-  /** The image with global ARG defaults substituted (undefined when a variable has no default). */
-  resolvedImage?: string;
-  /** The earlier stage this one is built FROM, when the image names one. */
-  parent?: Stage;
-  /** Instructions after FROM, in order (ONBUILD triggers are in their ONBUILD's `trigger`). */
-  instructions: Instruction[];
-}
-
-export interface DockerfileModel {
-  parsed: ParsedDockerfile;
-  /** ARG instructions before the first FROM. */
-  globalArgs: Instruction[];
-  /** Global ARG name → default value (undefined when declared without one). */
-  globalArgDefaults: Map<string, string | undefined>;
-  stages: Stage[];
-  /** Every instruction in file order (ONBUILD triggers not flattened). */
-  instructions: Instruction[];
-  /** Readings derived by the rules (see memo.ts). */
-  memo?: unknown[];
-}
 
 export interface Report {
   /** Reports the rule's default message (or `message`) at `range`, with optional quick fixes. */

@@ -3,12 +3,10 @@
 // once per rule cost more than the rules themselves on large files.
 
 import { memoize } from './memo';
-import type { DockerfileModel, RuleContext } from './rule';
-import { runStreams, type RunSite, type Stream } from './runSites';
+import type { DockerfileModel, Names, RunSite, Stream } from './modelTypes';
+import type { RuleContext } from './rule';
+import { runStreams } from './runSites';
 import type { Command } from './shell';
-
-/** Command names to look for, or a test on the name (`pip…`). */
-export type Names = readonly string[] | ReadonlySet<string> | ((name: string) => boolean);
 
 /**
  * A stream's commands by name. Commands are numbered in file order across the

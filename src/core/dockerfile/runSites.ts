@@ -8,59 +8,13 @@
 // `onbuild` stream reproduces that pass; the `main` stream is the build itself.
 
 import { memoize } from './memo';
+import type { DockerfileModel, Mount, RunSite, ShellState, Stage, StageRef, Stream } from './modelTypes';
 import { walk } from './rules/instructionUtil';
 import { argDeclarations, copyMap, scanWords, splitWords, substitute, unquote } from './model';
-import type { DockerfileModel, RuleContext, Stage } from './rule';
+import type { RuleContext } from './rule';
 import { scriptSource, type Source } from './runSources';
 import { parseShell, type Command, type Script, type Span, type Word } from './shell';
 import type { Fix, Instruction, Position, Range } from './types';
-
-export interface Mount {
-  /** bind (the default), cache, tmpfs, secret, ssh. */
-  type: string;
-  target: string;
-}
-
-export interface StageRef {
-  /** Order of the stage in the file; -1 before the first FROM (and for the ONBUILD pass). */
-  index: number;
-  /** How the FROM reads, to tell stages apart the way hadolint does (by their FROM line). */
-  signature: string;
-}
-
-export interface ShellState {
-  /** PowerShell or cmd: none of the POSIX-shell reasoning applies. */
-  nonPosix: boolean;
-  /** A shell that honours `-o pipefail`, given that option. */
-  pipefail: boolean;
-}
-
-export interface RunSite {
-  /** The RUN instruction (for ONBUILD RUN, the trigger). */
-  ins: Instruction;
-  /** The instruction in the file: the RUN, or the ONBUILD that holds it. */
-  holder: Instruction;
-  onbuild: boolean;
-  stage: StageRef;
-  form: 'shell' | 'exec' | 'heredoc';
-  /** A heredoc whose shebang names another interpreter (python, node, ...): not shell. */
-  foreign: boolean;
-  script: Script;
-  mounts: Mount[];
-  /** ARG and ENV values known when the RUN executes. */
-  vars: ReadonlyMap<string, string>;
-  shell: ShellState;
-  /** File position of a script offset. */
-  at(offset: number): Position;
-  /** File range of a script span. */
-  range(span: Span): Range;
-}
-
-export interface Stream {
-  sites: RunSite[];
-  /** Would something left behind in this stage end up in an image: the last stage, or one a later FROM builds on. */
-  reachesImage(stage: StageRef): boolean;
-}
 
 export interface RunStreams {
   main: Stream;

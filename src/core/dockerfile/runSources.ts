@@ -1,8 +1,7 @@
 // Where a RUN's script comes from and how its offsets map back to the file:
 // the shell form's arguments, the exec form's JSON array, or heredoc bodies.
 
-import type { DockerfileModel } from './rule';
-import type { RunSite } from './runSites';
+import type { DockerfileModel, RunSite } from './modelTypes';
 import type { Heredoc, Instruction, Position, Range } from './types';
 
 const POSIX_INTERPRETERS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);

@@ -10,51 +10,12 @@
 // the grouping into commands in shellGrammar.ts.
 
 import { build } from './shellGrammar';
-import { Lexer, type Parsed } from './shellLexer';
+import { Lexer } from './shellLexer';
+import type { Command, Parsed, Script, Span, Vars } from './shellSyntax';
 
-export interface Word {
-  /** The source text of the word, quotes included. */
-  raw: string;
-  /** The word after quote removal and escapes, known variables expanded, other expansions kept as written. */
-  value: string;
-  /** Offsets in the script text (end exclusive). */
-  start: number;
-  end: number;
-  /** False when the value holds an expansion whose result is unknown (`$(...)`, `` `...` ``, an unknown `$VAR`). */
-  literal: boolean;
-}
-
-export interface Command {
-  /** The command name: the first word after assignments, seen through `command`, `builtin`, `busybox` and `exec`. */
-  name: string;
-  nameWord: Word;
-  /** Words after the name (redirections and their targets left out). */
-  args: Word[];
-  /** `NAME=value` words before the command name. */
-  assignments: Word[];
-  start: number;
-  end: number;
-}
-
-export interface Span {
-  start: number;
-  end: number;
-}
-
-export interface Script {
-  text: string;
-  /** Simple commands in order; commands inside a substitution follow the command that holds them. */
-  commands: Command[];
-  /** Pipe operators (`|`, `|&`), including those inside substitutions. */
-  pipes: Span[];
-  /** The text ends inside a comment, so text appended to it would be commented out. */
-  endsInComment: boolean;
-}
-
-/** Variable values known when the script runs (ARG and ENV of the stage). */
-export type Vars = ReadonlyMap<string, string>;
-
-// Option and argument helpers live beside the reader; rules import both from here.
+// The script's shapes (shellSyntax.ts) and the option and argument helpers
+// live beside the reader; rules import all three from here.
+export type { Command, Script, Span, Vars, Word } from './shellSyntax';
 export * from './shellOptions';
 
 const NO_PIPES: Span[] = Object.freeze([]) as unknown as Span[];

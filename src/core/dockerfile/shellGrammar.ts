@@ -1,8 +1,7 @@
 // The grammar side of the RUN-script reader (shell.ts): tokens grouped into
 // simple commands, looking through compound commands.
 
-import { Op, type Parsed, type Tokens } from './shellLexer';
-import type { Command, Word } from './shell';
+import { Op, type Command, type Parsed, type Tokens, type Word } from './shellSyntax';
 
 // Words that open or close compound commands; the command proper starts after them.
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!', 'time']);

@@ -3,30 +3,7 @@
 // a Lexer of their own and grouped into commands right away.
 
 import { build } from './shellGrammar';
-import type { Command, Span, Vars, Word } from './shell';
-
-export interface Parsed {
-  commands: Command[];
-  pipes: Span[];
-}
-
-/** An operator or a redirection; any other token is a word, as itself (no wrapper object per word). */
-export class Op {
-  constructor(
-    readonly kind: 'op' | 'redir',
-    readonly op: string,
-    readonly start: number,
-    readonly end: number,
-  ) {}
-}
-
-export type Token = Word | Op;
-
-/** The tokens of a script, with the commands of the substitutions inside words (by token index; few words have any). */
-export interface Tokens {
-  list: Token[];
-  inner: Map<number, Parsed> | undefined;
-}
+import { Op, type Parsed, type Token, type Tokens, type Vars, type Word } from './shellSyntax';
 
 /** Can REDIRECT match at `pos`? Answers most cases (`&&`, `;`, a number) without slicing the text. */
 function mayRedirect(text: string, pos: number, end: number): boolean {

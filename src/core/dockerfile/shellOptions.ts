@@ -3,7 +3,7 @@
 // hadolint's model of options is kept: `--name[=value]` is one option, `-abc`
 // is three (a cluster), `-` and `--` are arguments.
 
-import type { Command, Word } from './shell';
+import type { Command, Word } from './shellSyntax';
 
 /** Is `w` an option word (`-x`, `-xyz`, `--name`, `--name=value`)? `-` and `--` are not. */
 export function isOption(w: Word): boolean {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { argDeclarations, splitWords } from './model';
-import type { DockerfileModel } from './rule';
+import type { DockerfileModel } from './modelTypes';
 import type { Finding, Instruction, Position, Severity } from './types';
 
 // ShellCheck on RUN scripts, as hadolint does it: each shell-form RUN (and

@@ -1,5 +1,6 @@
 import { rangeIn, scanWords, splitWords } from '../model';
-import { type DockerfileModel, type Rule } from '../rule';
+import type { DockerfileModel } from '../modelTypes';
+import { type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
 import { argPairs, keyValuePairs } from './buildkitVars';
 import { instructionsOf } from './instructionUtil';

@@ -1,6 +1,7 @@
 import { memoizeInstruction } from '../memo';
 import { isSpace, scanWords } from '../model';
-import { type Rule, type Stage } from '../rule';
+import type { Stage } from '../modelTypes';
+import { type Rule } from '../rule';
 import type { Flag, Heredoc, Instruction, Position, Range } from '../types';
 import { argPairs, expandWord, type GlobalScope, globalScope, keyValuePairs, lookup, PREDEFINED_ARGS, type Resolver, suggest, walkStages } from './buildkitVars';
 

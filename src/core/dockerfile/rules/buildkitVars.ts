@@ -1,6 +1,6 @@
 import { memoize, memoizeInstruction } from '../memo';
 import { scanWords } from '../model';
-import type { DockerfileModel, Stage } from '../rule';
+import type { DockerfileModel, Stage } from '../modelTypes';
 import type { Instruction } from '../types';
 import { imageEnv, isWindowsImage } from './baseImages';
 import { expandWord } from './buildkitExpand';

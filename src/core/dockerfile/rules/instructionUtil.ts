@@ -1,6 +1,6 @@
 import { memoize, memoizeInstruction } from '../memo';
 import { rangeIn, scanWords } from '../model';
-import type { DockerfileModel, Stage } from '../rule';
+import type { DockerfileModel, Stage } from '../modelTypes';
 import type { Flag, Instruction, Range } from '../types';
 
 // Helpers shared by the instruction and label rules: walking instructions with

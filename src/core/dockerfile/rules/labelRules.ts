@@ -1,4 +1,5 @@
-import { type LabelType, type Rule, type Stage } from '../rule';
+import type { Stage } from '../modelTypes';
+import { type LabelType, type Rule } from '../rule';
 import type { Range } from '../types';
 import { instructionsOf, lineage, pairsOf, stageByRef, walk, type Pair } from './instructionUtil';
 import { SPDX_EXCEPTIONS, SPDX_LICENSE_IDS } from './spdxLicenseIds';

@@ -1,6 +1,7 @@
+import type { RunSite } from '../modelTypes';
 import { type Rule } from '../rule';
 import { eachCommand, runSitesRunning, sitesRunning } from '../runCommands';
-import { appendFix, commandSpan, insertFix, reportUnpinned, runStreams, uncleaned, type RunSite } from '../runSites';
+import { appendFix, commandSpan, insertFix, reportUnpinned, runStreams, uncleaned } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command, type Word } from '../shell';
 
 // hadolint's rules for the language package managers: pip (DL3013, DL3042),

@@ -1,4 +1,5 @@
-import { type Rule, type Stage } from '../rule';
+import type { Stage } from '../modelTypes';
+import { type Rule } from '../rule';
 import type { Instruction } from '../types';
 import { fromPlatform } from './buildkitVariableRules';
 import { expandWord } from './buildkitVars';

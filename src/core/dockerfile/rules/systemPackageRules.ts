@@ -1,5 +1,6 @@
+import type { Names } from '../modelTypes';
 import { type Rule } from '../rule';
-import { eachCommand, runSitesRunning, sitesRunning, type Names } from '../runCommands';
+import { eachCommand, runSitesRunning, sitesRunning } from '../runCommands';
 import { appendFix, cacheMounted, commandSpan, insertFix, removesUnder, replaceFix, reportUnpinned, runStreams, uncleaned } from '../runSites';
 import { findArg, hasArg, hasFlag, positionals, type Command } from '../shell';
 

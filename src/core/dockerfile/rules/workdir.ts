@@ -1,6 +1,7 @@
 import { cleanPath } from '../../buildcontext/dockerignore';
 import { rangeIn } from '../model';
-import { type DockerfileModel, type Rule, type Stage } from '../rule';
+import type { DockerfileModel, Stage } from '../modelTypes';
+import { type Rule } from '../rule';
 import type { Fix, Instruction } from '../types';
 import { expandWord, isWindowsImage, lookup, type Scope, walkStages } from './buildkitVars';
 import { dropQuotes, instructionsOf, lineage } from './instructionUtil';
