@@ -20,8 +20,27 @@ export interface LintOptions {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, style: 3 };
 
-/** BuildKit check names are CamelCase words; hadolint and Berth codes are letters + digits. */
-const isBuildkitName = (code: string) => /^[A-Z][a-z]+[A-Za-z]*$/.test(code);
+/**
+ * The BuildKit check names among the rules, which `skip=all` and
+ * `experimental=all` stand for: the codes of BuildKit's own checks (`buildkit`)
+ * and every rule's aliases (which name BuildKit checks). Read from what the
+ * rules declare, not from how a name is spelt: JSONArgsRecommended is as much
+ * BuildKit's as StageNameCasing. Once per rule list (the registry's is reused).
+ */
+const buildkitNamesByRules = new WeakMap<readonly Rule[], ReadonlySet<string>>();
+
+function buildkitNames(rules: readonly Rule[]): ReadonlySet<string> {
+  let names = buildkitNamesByRules.get(rules);
+  if (!names) {
+    const set = new Set<string>();
+    for (const rule of rules) {
+      if (rule.buildkit) set.add(rule.code);
+      for (const alias of rule.aliases ?? []) set.add(alias);
+    }
+    buildkitNamesByRules.set(rules, (names = set));
+  }
+  return names;
+}
 
 /**
  * Lints Dockerfile text: parse (never fails), build the stage model, run every
@@ -39,9 +58,10 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
   const findings: Finding[] = parsed.problems.map((p) => ({ code: 'DL1000', aliases: [], severity: 'error', message: p.message, range: p.range }));
   const ctx = new RuleRun(model, config, opts.dockerignore, findings);
   const rules = opts.rules ?? ALL_RULES;
+  const buildkit = buildkitNames(rules);
   for (let k = 0; k < rules.length; k++) {
     const rule = rules[k];
-    if (rule.optIn && !enabled(rule, overridden, sup)) continue;
+    if (rule.optIn && !enabled(rule, overridden, sup, buildkit)) continue;
     try {
       if (!applies(rule, model)) continue;
       ctx.rule = rule;
@@ -53,21 +73,21 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
 
   const ignored = new Set(config.ignored);
   // Most files have no pragma and no configuration: then every finding stays as it is.
-  const kept = ignored.size || sup.global.size || sup.byInstruction.size || sup.byStage.size ? findings.filter((f) => !suppressed(f, model, sup, ignored)) : findings;
+  const kept = ignored.size || sup.global.size || sup.byInstruction.size || sup.byStage.size ? findings.filter((f) => !suppressed(f, model, sup, ignored, buildkit)) : findings;
   const result = overridden.size ? kept.map((f) => overrideSeverity(f, overridden)) : kept;
   return result.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
 /** An opt-in rule runs when configuration or a `# check=experimental=` names it. */
-function enabled(rule: Rule, overridden: ReadonlyMap<string, Severity>, sup: Suppressions): boolean {
-  if (enables(rule.code, overridden, sup)) return true;
+function enabled(rule: Rule, overridden: ReadonlyMap<string, Severity>, sup: Suppressions, buildkit: ReadonlySet<string>): boolean {
+  if (enables(rule.code, overridden, sup, buildkit)) return true;
   const aliases = rule.aliases ?? [];
-  for (let k = 0; k < aliases.length; k++) if (enables(aliases[k], overridden, sup)) return true;
+  for (let k = 0; k < aliases.length; k++) if (enables(aliases[k], overridden, sup, buildkit)) return true;
   return false;
 }
 
-function enables(name: string, overridden: ReadonlyMap<string, Severity>, sup: Suppressions): boolean {
-  return overridden.has(name) || sup.experimental.has(name) || (sup.experimental.has('all') && isBuildkitName(name));
+function enables(name: string, overridden: ReadonlyMap<string, Severity>, sup: Suppressions, buildkit: ReadonlySet<string>): boolean {
+  return overridden.has(name) || sup.experimental.has(name) || (sup.experimental.has('all') && buildkit.has(name));
 }
 
 /**
@@ -111,8 +131,9 @@ class RuleRun implements RuleContext {
 }
 
 /** Is the finding ignored by configuration or a pragma (file, instruction or stage)? */
-function suppressed(f: Finding, model: DockerfileModel, sup: Suppressions, ignored: ReadonlySet<string>): boolean {
+function suppressed(f: Finding, model: DockerfileModel, sup: Suppressions, ignored: ReadonlySet<string>, buildkit: ReadonlySet<string>): boolean {
   const names = [f.code, ...f.aliases];
+  const isBuildkitName = (n: string) => buildkit.has(n);
   if (names.some((n) => ignored.has(n) || sup.global.has(n)) || (sup.global.has('all') && names.some(isBuildkitName))) return true;
   // Findings map back to their instruction and stage by line; both lists are in
   // file order, so a binary search keeps this linear-ish on 10,000-line files.

@@ -51,6 +51,8 @@ export interface Rule {
   code: string;
   /** Other tools' names for the same concept (BuildKit check names). */
   aliases?: string[];
+  /** A check of BuildKit's own: `code` is its BuildKit check name (so `# check=skip=all` and `experimental=all` cover it, as aliases are covered). */
+  buildkit?: boolean;
   severity: Severity;
   /** Default message, as the reference tool words it. */
   message: string;

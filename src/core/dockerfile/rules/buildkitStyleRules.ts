@@ -32,6 +32,7 @@ function flagValueRange(lines: string[], flagRange: Range, value: string): Range
 
 export const stageNameCasing: Rule = {
   code: 'StageNameCasing',
+  buildkit: true,
   severity: 'warning',
   message: 'Stage names should be lowercase',
   rationale: 'Stage names are matched case-insensitively (the builder lower-cases them), so mixed case only suggests a distinction that does not exist.',
@@ -58,6 +59,7 @@ export const stageNameCasing: Rule = {
 
 export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
+  buildkit: true,
   severity: 'warning',
   message: "The 'as' keyword should match the case of the 'from' keyword",
   rationale: 'Mixed `FROM … as` casing reads as a mistake. When FROM itself is mixed-case, ConsistentInstructionCasing reports that instead.',
@@ -78,6 +80,7 @@ export const fromAsCasing: Rule = {
 
 export const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
+  buildkit: true,
   severity: 'warning',
   message: 'Empty continuation lines will become errors in a future release',
   rationale: 'An empty line inside a continued instruction is skipped today, but it usually means a line was deleted by mistake, and it will become an error. Comment lines do not count.',
@@ -98,6 +101,7 @@ export const noEmptyContinuation: Rule = {
 
 export const consistentInstructionCasing: Rule = {
   code: 'ConsistentInstructionCasing',
+  buildkit: true,
   severity: 'warning',
   message: 'All commands within the Dockerfile should use the same casing (either upper or lower)',
   rationale: 'Instruction keywords are case-insensitive, but mixing cases makes a Dockerfile harder to scan. The casing most instructions use wins (uppercase on a tie); mixed-case keywords are always reported.',
@@ -135,6 +139,7 @@ function legacyFix(ins: Instruction, escape: string): Fix | undefined {
 
 export const legacyKeyValueFormat: Rule = {
   code: 'LegacyKeyValueFormat',
+  buildkit: true,
   severity: 'warning',
   message: 'Legacy key/value format with whitespace separator should not be used',
   keywords: ['ENV', 'LABEL'],
@@ -154,6 +159,7 @@ export const legacyKeyValueFormat: Rule = {
 
 export const invalidDefinitionDescription: Rule = {
   code: 'InvalidDefinitionDescription',
+  buildkit: true,
   severity: 'warning',
   message:
     'Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.',

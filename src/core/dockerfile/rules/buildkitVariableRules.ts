@@ -146,6 +146,7 @@ const refRange = (e: Expandable, ref: { start: number; end: number }): Range => 
 
 export const undefinedVar: Rule = {
   code: 'UndefinedVar',
+  buildkit: true,
   severity: 'warning',
   message: 'Variables should be defined before their use',
   rationale:
@@ -194,6 +195,7 @@ export function fromPlatform(stage: Stage, lines: string[]): (Expandable & { fla
 
 export const undefinedArgInFrom: Rule = {
   code: 'UndefinedArgInFrom',
+  buildkit: true,
   severity: 'warning',
   message: 'FROM command must use declared ARGs',
   rationale: 'FROM only sees ARGs declared before the first FROM (and the predefined platform ARGs); anything else expands to an empty string, usually from a typo.',
@@ -231,6 +233,7 @@ export function isValidReference(ref: string): boolean {
 
 export const invalidDefaultArgInFrom: Rule = {
   code: 'InvalidDefaultArgInFrom',
+  buildkit: true,
   severity: 'warning',
   message: 'Default value for global ARG results in an empty or invalid base image name',
   rationale: 'A build without --build-arg uses the ARG defaults; when those make the FROM reference empty or malformed, the build fails unless every caller remembers the argument.',

@@ -86,6 +86,7 @@ function goQuote(s: string): string {
 
 export const copyIgnoredFile: Rule = {
   code: 'CopyIgnoredFile',
+  buildkit: true,
   severity: 'warning',
   message: 'Attempting to Copy file that is excluded by .dockerignore',
   rationale:

@@ -50,6 +50,7 @@ function exposedPorts(ctx: RuleContext, ins: Instruction, resolve: Resolver): Ex
 function exposeRule(code: string, message: string, rationale: string, check: (ctx: RuleContext, port: ExposedPort, ins: Instruction) => void): Rule {
   return {
     code,
+    buildkit: true,
     severity: 'warning',
     message,
     rationale,

@@ -122,6 +122,7 @@ export function parsePlatform(spec: string): { os: string; arch: string } | unde
 
 export const fromPlatformFlagConstDisallowed: Rule = {
   code: 'FromPlatformFlagConstDisallowed',
+  buildkit: true,
   severity: 'warning',
   message: 'FROM --platform flag should not use a constant value',
   rationale:
