@@ -1,4 +1,4 @@
-import type { DockerfileModel } from './modelTypes';
+import type { DockerfileModel, Stage } from './modelTypes';
 import type { Instruction } from './types';
 
 // Inline suppression as users already write it for hadolint, BuildKit and Berth:
@@ -33,19 +33,17 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
   if (checkOverride !== undefined) applyCheck(checkOverride, s.global, s);
   else for (const d of model.parsed.directives) if (d.name === 'check') applyCheck(d.value, s.global, s);
 
-  // Built when a pragma needs it: most files have none.
-  let lines: LineIndex | undefined;
+  const lines = new LineIndex(model);
   for (const c of model.parsed.comments) {
     const h = honourHadolintPragmas ? HADOLINT.exec(c.text) : null;
     if (h) {
       const codes = codeList(h[2]);
       // hadolint drops a pragma naming anything that is not a rule code.
       if (!codes.length || !codes.every((x) => VALID_HADOLINT_CODE.test(x))) continue;
-      lines ??= new LineIndex(model);
       if (h[1]?.toLowerCase() === 'global') codes.forEach((x) => s.global.add(x));
       else if (h[1]?.toLowerCase() === 'stage') {
-        const next = [...lines.stageAt.keys()].filter((l) => l > c.line).sort((a, b) => a - b)[0];
-        if (next !== undefined) add(s.byStage, lines.stageAt.get(next)!, codes);
+        const next = lines.stageAfter(c.line);
+        if (next) add(s.byStage, next.index, codes);
       } else {
         const ins = lines.below(c.line);
         if (ins) add(s.byInstruction, ins.range.start.line, codes);
@@ -55,7 +53,6 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
     const b = BERTH.exec(c.text);
     if (b) {
       const codes = codeList(b[2]);
-      lines ??= new LineIndex(model);
       if (b[1]) codes.forEach((x) => s.global.add(x));
       else {
         const ins = lines.below(c.line);
@@ -65,32 +62,58 @@ export function readSuppressions(model: DockerfileModel, honourHadolintPragmas: 
     }
     const k = CHECK.exec(c.text);
     if (k) {
-      lines ??= new LineIndex(model);
       const ins = lines.below(c.line);
       if (!ins) continue;
       const local = new Set<string>();
       applyCheck(k[1], local, s);
-      if (ins.keyword === 'FROM' && lines.stageAt.has(ins.range.start.line)) add(s.byStage, lines.stageAt.get(ins.range.start.line)!, local);
+      const stage = ins.keyword === 'FROM' ? lines.stageAfter(c.line) : undefined;
+      if (stage && stage.from === ins) add(s.byStage, stage.index, local);
       else add(s.byInstruction, ins.range.start.line, local);
     }
   }
   return s;
 }
 
-/** Instructions and stages by their first line. */
+/**
+ * Instructions and stages by their first line, found by binary search: both
+ * lists are in file order. (Maps of every instruction and stage by line made
+ * each one build its ranges, and a `stage ignore` pragma sorted every FROM
+ * line; on a 10,000-line file with pragmas that was a tenth of the run.)
+ */
 class LineIndex {
-  private readonly startLines: Map<number, Instruction>;
-  readonly stageAt: Map<number, number>;
-
-  constructor(model: DockerfileModel) {
-    this.startLines = new Map<number, Instruction>(model.instructions.map((i) => [i.range.start.line, i]));
-    this.stageAt = new Map(model.stages.map((st) => [st.from.range.start.line, st.index]));
-  }
+  constructor(private readonly model: DockerfileModel) {}
 
   /** The instruction starting on the line below. */
   below(line: number): Instruction | undefined {
-    return this.startLines.get(line + 1);
+    const list = this.model.instructions;
+    const k = firstAfter(list, line, instructionLine);
+    return k < list.length && instructionLine(list[k]) === line + 1 ? list[k] : undefined;
   }
+
+  /** The first stage whose FROM starts after the line. */
+  stageAfter(line: number): Stage | undefined {
+    return this.model.stages[firstAfter(this.model.stages, line, stageLine)];
+  }
+}
+
+const instructionLine = (i: Instruction) => i.range.start.line;
+const stageLine = (s: Stage) => s.from.range.start.line;
+
+/** The index of the first instruction starting after the line (the count if none). */
+export function firstInstructionAfter(model: DockerfileModel, line: number): number {
+  return firstAfter(model.instructions, line, instructionLine);
+}
+
+/** The index of the first item whose line is after `line` (the length if none), in a list sorted by line. */
+function firstAfter<T>(items: readonly T[], line: number, lineOf: (t: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf(items[mid]) <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function add(map: Map<number, Set<string>>, key: number, codes: Iterable<string>) {
