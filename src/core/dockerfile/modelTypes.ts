@@ -3,7 +3,7 @@
 // and the rules all import: stages, RUN sites and their streams, and the
 // command names a rule asks about. Types only, so it imports nothing but types.
 
-import type { Script, Span } from './shellSyntax';
+import type { Script, Span, Vars } from './shellSyntax';
 import type { Instruction, ParsedDockerfile, Position, Range } from './types';
 
 /** One build stage: its FROM and the instructions up to the next FROM. */
@@ -72,7 +72,7 @@ export interface RunSite {
   script: Script;
   mounts: Mount[];
   /** ARG and ENV values known when the RUN executes. */
-  vars: ReadonlyMap<string, string>;
+  vars: Vars;
   shell: ShellState;
   /** File position of a script offset. */
   at(offset: number): Position;

@@ -151,7 +151,7 @@ function makeInstruction(lines: string[], start: number, read: Joined, problems:
   const endLine = read.endLine;
   const ins = new ParsedInstruction(keyword, rawKeyword, args, read.empty, read.segments, start, read.column, 0, start, lead, endLine, lines[endLine].length);
   ins.readArguments(FLAG_KEYWORDS.has(keyword), 0);
-  if (keyword === 'ONBUILD' && ins.rest.trim()) ins.trigger = triggerOf(ins, read.segments, start, read.column, problems);
+  if (keyword === 'ONBUILD' && ins.rest.trim()) ins.trigger = triggerOf(ins, read.segments, start, read.column, endLine, lines[endLine].length, problems);
   return ins;
 }
 
@@ -174,7 +174,7 @@ function keywordOf(text: string, start: number, end: number): { raw: string; upp
 
 
 /** ONBUILD's trigger, as an instruction of its own whose positions lie inside the ONBUILD (it shares the ONBUILD's pieces). */
-function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | undefined, argsLine: number, argsColumn: number, problems: ParseProblem[]): Instruction | undefined {
+function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | undefined, argsLine: number, argsColumn: number, endLine: number, endColumn: number, problems: ParseProblem[]): Instruction | undefined {
   const text = onbuild.rest;
   const lead = skipSpace(text, 0);
   const keywordEnd = skipWord(text, lead);
@@ -185,8 +185,8 @@ function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | un
   const { raw: rawKeyword, upper: keyword } = keywordOf(text, lead, keywordEnd);
   const argsStart = base + argsEnd;
   const args = onbuild.args.slice(argsStart);
-  const end = onbuild.range.end;
-  const trigger = new ParsedInstruction(keyword, rawKeyword, args, NONE, segments, argsLine, argsColumn, argsStart, kwStart.line, kwStart.column, end.line, end.column);
+  // The ONBUILD's end, as numbers: asking for its range would build the ranges of every ONBUILD.
+  const trigger = new ParsedInstruction(keyword, rawKeyword, args, NONE, segments, argsLine, argsColumn, argsStart, kwStart.line, kwStart.column, endLine, endColumn);
   trigger.readArguments(FLAG_KEYWORDS.has(keyword), leadingSpace(args));
   if (!/^[A-Za-z]+$/.test(rawKeyword)) problems.push({ message: `ONBUILD trigger "${rawKeyword}" is not an instruction`, range: { start: trigger.keywordRange.start, end: trigger.argsPosition(0) } });
   return trigger;

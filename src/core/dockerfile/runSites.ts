@@ -10,10 +10,12 @@
 import { memoize } from './memo';
 import type { DockerfileModel, Mount, RunSite, ShellState, Stage, StageRef, Stream } from './modelTypes';
 import { walk } from './rules/instructionUtil';
-import { argDeclarations, copyMap, scanWords, splitWords, substitute, unquote } from './model';
+import { splitWords, unquote } from './model';
 import type { RuleContext } from './rule';
 import { scriptSource, type Source } from './runSources';
-import { parseShell, type Command, type Script, type Span, type Word } from './shell';
+import { firstInstructionAfter } from './pragmas';
+import { declareArgs, declareEnv, type Env, Values } from './runVars';
+import { parseShell, type Command, type Script, type Span, type Vars, type Word } from './shell';
 import type { Fix, Instruction, Position, Range } from './types';
 
 export interface RunStreams {
@@ -57,39 +59,38 @@ const ALWAYS = () => true;
 
 function mainStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
-  const values = new Values(new Map(), new Map()); // hadolint keeps ARG values across stages
-  const args = values.args;
-  let env = values.env;
+  const values = new Values(); // hadolint keeps ARG values across stages
   let shell = DEFAULT_SHELL;
   let stage: StageRef = BEFORE_FROM;
-  const endEnv = new Map<number, Map<string, string>>();
+  const endEnv = new Map<number, Env>();
   const endShell = new Map<number, ShellState>();
   const pragmas = shellPragmas(model);
+  let pragmaAt = 0; // the next pragma to apply
   let pragmaShell: boolean | undefined;
   // ARG and ENV values for the RUNs, until the next ARG, ENV or FROM (RUNs in a row share them).
-  let vars: Map<string, string> | undefined;
+  let vars: Vars | undefined;
 
   const placed = walk(model);
   for (let k = 0; k < placed.length; k++) {
     const ins = placed[k].instruction;
-    while (pragmas.length && pragmas[0].line < ins.range.start.line) pragmaShell = pragmas.shift()!.nonPosix;
     if (ins.keyword === 'FROM' || ins.keyword === 'ARG' || ins.keyword === 'ENV') vars = undefined;
     if (ins.keyword === 'FROM') {
-      endEnv.set(stage.index, env);
+      endEnv.set(stage.index, values.env);
       endShell.set(stage.index, shell);
       const s = placed[k].stage; // a FROM is placed in its own stage
       const index = s?.index ?? stage.index + 1;
       stage = new StageOf(index, ins);
       const parent = s?.parent?.index;
       const parentEnv = parent !== undefined ? endEnv.get(parent) : undefined;
-      env = values.env = parentEnv ? copyMap(parentEnv) : new Map();
+      values.startStage(parentEnv);
       shell = (parent !== undefined ? endShell.get(parent) : undefined) ?? DEFAULT_SHELL;
     } else if (ins.keyword === 'ARG') declareArgs(ins, values);
     else if (ins.keyword === 'ENV') declareEnv(ins, values);
     else if (ins.keyword === 'SHELL') shell = shellOf(ins);
     else if (ins.keyword === 'RUN') {
+      while (pragmaAt < pragmas.length && pragmas[pragmaAt].from <= k) pragmaShell = pragmas[pragmaAt++].nonPosix;
       const effective = pragmaShell === undefined ? shell : { ...shell, nonPosix: pragmaShell || shell.nonPosix };
-      sites.push(site(model, ins, ins, false, stage, (vars ??= merged(args, env)), effective));
+      sites.push(site(model, ins, ins, false, stage, (vars ??= values.view()), effective));
     }
   }
   return { sites, reachesImage: reachesImage(model.stages) };
@@ -97,7 +98,7 @@ function mainStream(model: DockerfileModel): Stream {
 
 function onbuildStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
-  const values = new Values(new Map(), new Map());
+  const values = new Values();
   const stage: StageRef = BEFORE_FROM;
   const list = model.instructions;
   for (let k = 0; k < list.length; k++) {
@@ -106,61 +107,10 @@ function onbuildStream(model: DockerfileModel): Stream {
     if (!ins) continue;
     if (ins.keyword === 'ARG') declareArgs(ins, values);
     else if (ins.keyword === 'ENV') declareEnv(ins, values);
-    else if (ins.keyword === 'RUN') sites.push(site(model, ins, holder, true, stage, merged(values.args, values.env), DEFAULT_SHELL));
+    else if (ins.keyword === 'RUN') sites.push(site(model, ins, holder, true, stage, values.view(), DEFAULT_SHELL));
   }
   // The pass sees no FROM, so every trigger counts as being in the final image.
   return { sites, reachesImage: ALWAYS };
-}
-
-/** ARG values overridden by ENV ones (ARG names keep their place in the order). */
-function merged(args: Map<string, string>, env: Map<string, string>): Map<string, string> {
-  const out = copyMap(args);
-  env.forEach((v, k) => out.set(k, v));
-  return out;
-}
-
-/** The ARG and ENV values in force, read ENV first, without merging them into a map (one per stream; `env` is replaced at each FROM). */
-class Values {
-  constructor(
-    readonly args: Map<string, string>,
-    public env: Map<string, string>,
-  ) {}
-
-  get(name: string): string | undefined {
-    return this.env.has(name) ? this.env.get(name) : this.args.get(name);
-  }
-}
-
-/** `substitute` against the values in force. */
-function expand(value: string, values: Values): string {
-  return value.includes('$') ? (substitute(value, values) ?? value) : value;
-}
-
-function declareArgs(ins: Instruction, values: Values) {
-  for (const [name, value] of argDeclarations(ins.rest)) {
-    if (value !== undefined) values.args.set(name, expand(value, values));
-  }
-}
-
-function declareEnv(ins: Instruction, values: Values) {
-  const env = values.env;
-  const { count, texts, starts } = scanWords(ins.rest);
-  if (!count) return;
-  // Each value is expanded as it is set, seeing the pairs before it (hadolint's reading).
-  const names: string[] = new Array(count);
-  const raw: string[] = new Array(count);
-  if (texts[0].includes('=')) {
-    for (let k = 0; k < count; k++) {
-      const eq = texts[k].indexOf('=');
-      names[k] = texts[k].slice(0, eq);
-      raw[k] = unquote(texts[k].slice(eq + 1));
-    }
-  } else {
-    names.length = raw.length = 1;
-    names[0] = texts[0];
-    raw[0] = unquote(ins.rest.slice(count > 1 ? starts[1] : ins.rest.length).trim());
-  }
-  for (let k = 0; k < names.length; k++) if (names[k]) env.set(names[k], expand(raw[k], values));
 }
 
 const SPACES = /\s+/g;
@@ -187,12 +137,16 @@ function fromSignature(from: Instruction): string {
   return text.replace(SPACES, ' ').trim().toLowerCase();
 }
 
-/** `# hadolint shell=<name>` comments, in file order. */
-function shellPragmas(model: DockerfileModel): Array<{ line: number; nonPosix: boolean }> {
+/**
+ * `# hadolint shell=<name>` comments in file order, each with the index of the
+ * first instruction after it (found once: comparing every RUN's line with the
+ * next pragma's made each RUN build its ranges).
+ */
+function shellPragmas(model: DockerfileModel): Array<{ from: number; nonPosix: boolean }> {
   return model.parsed.comments
     .map((c) => ({ line: c.line, m: /^hadolint\s+shell\s*=\s*(\S+)/i.exec(c.text) }))
     .filter((p) => p.m)
-    .map((p) => ({ line: p.line, nonPosix: [...NON_POSIX].some((n) => p.m![1].toLowerCase().includes(n)) }));
+    .map((p) => ({ from: firstInstructionAfter(model, p.line), nonPosix: [...NON_POSIX].some((n) => p.m![1].toLowerCase().includes(n)) }));
 }
 
 function shellOf(ins: Instruction): ShellState {
@@ -233,7 +187,7 @@ class Site implements RunSite {
     readonly holder: Instruction,
     readonly onbuild: boolean,
     readonly stage: StageRef,
-    readonly vars: ReadonlyMap<string, string>,
+    readonly vars: Vars,
     readonly shell: ShellState,
   ) {
     this.source = scriptSource(model, ins);
@@ -252,7 +206,7 @@ class Site implements RunSite {
   }
 }
 
-function site(model: DockerfileModel, ins: Instruction, holder: Instruction, onbuild: boolean, stage: StageRef, vars: Map<string, string>, shell: ShellState): RunSite {
+function site(model: DockerfileModel, ins: Instruction, holder: Instruction, onbuild: boolean, stage: StageRef, vars: Vars, shell: ShellState): RunSite {
   return new Site(model, ins, holder, onbuild, stage, vars, shell);
 }
 

@@ -43,8 +43,10 @@ export interface Script {
   endsInComment: boolean;
 }
 
-/** Variable values known when the script runs (ARG and ENV of the stage). */
-export type Vars = ReadonlyMap<string, string>;
+/** Variable values known when the script runs (ARG and ENV of the stage): a map, or a view of the values at a RUN (runVars.ts). */
+export interface Vars {
+  get(name: string): string | undefined;
+}
 
 export interface Parsed {
   commands: Command[];
