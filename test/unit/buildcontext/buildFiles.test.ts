@@ -4,18 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBuildContext } from '../../../src/core/buildcontext/buildContext';
 import { resolveBuildFiles } from '../../../src/core/buildcontext/buildFiles';
-import { makeTree, removeTree } from './contextTree';
+import { treesPerSuite } from './contextTree';
 
 describe('build files: Dockerfile and ignore file (unit)', () => {
-  const roots: string[] = [];
-  const tree = async (spec: Parameters<typeof makeTree>[0]) => {
-    const root = await makeTree(spec);
-    roots.push(root);
-    return root;
-  };
-  after(async () => {
-    for (const r of roots) await removeTree(r);
-  });
+  const { tree, keep } = treesPerSuite();
 
   it('finds Dockerfile and .dockerignore at the root', async () => {
     const root = await tree({ Dockerfile: 'FROM scratch\n', '.dockerignore': 'a\n' });
@@ -44,7 +36,7 @@ describe('build files: Dockerfile and ignore file (unit)', () => {
   it('resolves a context given through a symlink, as Docker does', async () => {
     const root = await tree({ Dockerfile: 'FROM scratch\n' });
     const link = path.join(await mkdtemp(path.join(os.tmpdir(), 'berth-ctx-link-')), 'ctx');
-    roots.push(path.dirname(link));
+    keep(path.dirname(link));
     await symlink(root, link);
     const f = await resolveBuildFiles(link, { dockerfile: path.join(link, 'Dockerfile') });
     assert.equal(f.root, root);

@@ -3,18 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readBuildContext } from '../../../src/core/buildcontext/buildContext';
 import { contextReport } from '../../../src/core/buildcontext/contextReport';
-import { makeTree, removeTree } from './contextTree';
+import { makeTree, Spec, treesPerSuite } from './contextTree';
 
 describe('build context report (unit)', () => {
-  const roots: string[] = [];
-  const report = async (spec: Parameters<typeof makeTree>[0], options: { dockerfile?: string } = {}) => {
-    const root = await makeTree(spec);
-    roots.push(root);
+  const { tree, keep } = treesPerSuite();
+  const report = async (spec: Spec, options: { dockerfile?: string } = {}) => {
+    const root = await tree(spec);
     return contextReport(await readBuildContext(root, { cwd: root, ...options }), { top: 3 });
   };
-  after(async () => {
-    for (const r of roots) await removeTree(r);
-  });
 
   it('gives the files sent (sorted), their size, the largest files and folders', async () => {
     const r = await report({ Dockerfile: 'FROM scratch\n', 'a/big': 'x'.repeat(500), 'a/b/mid': 'x'.repeat(300), 'c/small': 'x'.repeat(10), 'c/d/e/only': 'x'.repeat(200), 'z': '' });
@@ -53,7 +49,7 @@ describe('build context report (unit)', () => {
     const r = await report({ out: { link: '../../etc/passwd' }, abs: { link: '/etc/passwd' }, in: { link: 'sub/x' }, 'sub/x': 'x' });
     assert.deepEqual(r.warnings, ['2 symlinks point outside the context (e.g. "abs" → "/etc/passwd"): sent as links and never followed, so COPY copies the link, not what it points to']);
     const root = await makeTree({});
-    roots.push(root);
+    keep(root);
     // A sparse file: large by size, nothing written.
     await writeFile(path.join(root, 'big'), '');
     const { truncate } = await import('node:fs/promises');

@@ -5,18 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBuildContext } from '../../../src/core/buildcontext/buildContext';
 import { buildFileEntries, contextTar } from '../../../src/core/buildcontext/contextTar';
-import { makeTree, readTar, removeTree, runUnprivileged } from './contextTree';
+import { makeTree, readTar, runUnprivileged, treesPerSuite } from './contextTree';
 
 describe('build context tar (unit)', () => {
-  const roots: string[] = [];
-  const tree = async (spec: Parameters<typeof makeTree>[0]) => {
-    const root = await makeTree(spec);
-    roots.push(root);
-    return root;
-  };
-  after(async () => {
-    for (const r of roots) await removeTree(r);
-  });
+  const { tree, keep } = treesPerSuite();
 
   it('holds the walk in its order: folders, files with their content, links with their text, owned by 0:0', async () => {
     const root = await tree({ 'Dockerfile': 'FROM scratch\n', 'src/app.js': 'console.log(1)\n', 'src/lib/util.js': 'u', 'current': { link: 'src' }, '.dockerignore': '*.log\n', 'debug.log': 'noise' });
@@ -90,7 +82,7 @@ describe('build context tar (unit)', () => {
   it('a file unreadable when the tar opens it fails the stream with an error naming it, and no header of it is written', async () => {
     // The walk is told not to check (as if the file changed after the walk); runs as nobody (contextTree.ts).
     const root = await mkdtemp(path.join(os.tmpdir(), 'berth-ctx-tar-'));
-    roots.push(root);
+    keep(root);
     await makeTree({ 'a.txt': 'a', 'b.key': 'S', 'c.txt': 'c' }, root);
     await chmod(path.join(root, 'b.key'), 0o000);
     const r = runUnprivileged([root, 'tar']);

@@ -26,6 +26,25 @@ export async function makeTree(spec: Spec, root?: string): Promise<string> {
 
 export const removeTree = (root: string) => rm(root, { recursive: true, force: true });
 
+/**
+ * For a describe block: `tree(spec)` makes a folder that is removed after the
+ * suite, and `keep(dir)` has another folder removed with them.
+ */
+export function treesPerSuite(): { tree: (spec: Spec) => Promise<string>; keep: (dir: string) => void } {
+  const roots: string[] = [];
+  after(async () => {
+    for (const r of roots) await removeTree(r);
+  });
+  return {
+    tree: async (spec) => {
+      const root = await makeTree(spec);
+      roots.push(root);
+      return root;
+    },
+    keep: (dir) => void roots.push(dir),
+  };
+}
+
 export interface TarEntry {
   name: string;
   type: string;

@@ -7,21 +7,13 @@ import * as path from 'node:path';
 import { readBuildContext } from '../../../src/core/buildcontext/buildContext';
 import { walkContext } from '../../../src/core/buildcontext/contextWalk';
 import { IgnoreMatcher } from '../../../src/core/buildcontext/dockerignore';
-import { makeTree, removeTree, runUnprivileged } from './contextTree';
+import { makeTree, runUnprivileged, treesPerSuite } from './contextTree';
 
 const walk = (root: string, patterns: string[] = []) => walkContext(root, new IgnoreMatcher(patterns));
 const paths = async (root: string, patterns: string[] = []) => (await walk(root, patterns)).entries.map((e) => e.path);
 
 describe('build context walk (unit)', () => {
-  const roots: string[] = [];
-  const tree = async (spec: Parameters<typeof makeTree>[0]) => {
-    const root = await makeTree(spec);
-    roots.push(root);
-    return root;
-  };
-  after(async () => {
-    for (const r of roots) await removeTree(r);
-  });
+  const { tree, keep } = treesPerSuite();
 
   it('lists depth first, names sorted, each folder before its content, with sizes', async () => {
     const root = await tree({ 'b.txt': 'bb', 'a/z.txt': 'z', 'a/b/c.txt': 'ccc', 'a-b': '', 'empty': { dir: true } });
@@ -112,7 +104,7 @@ describe('build context walk (unit)', () => {
     let root: string;
     beforeEach(async () => {
       root = await mkdtemp(path.join(os.tmpdir(), 'berth-ctx-unreadable-'));
-      roots.push(root);
+      keep(root);
     });
 
     it('fails the walk with one error naming the file (and counting the others), before anything is sent', async () => {
