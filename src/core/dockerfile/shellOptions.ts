@@ -15,13 +15,23 @@ export function isOption(w: Word): boolean {
  * inside clusters like `-yq` too) and long ones as `--yes` (also `--yes=...`).
  */
 export function hasFlag(cmd: Command, ...names: string[]): boolean {
-  return cmd.args.some((w) => isOption(w) && names.some((n) => optionMatches(w.value, n)));
+  // Loops and index comparisons, no callbacks or slices: rules ask this of
+  // every command they look at, and the garbage added up on large files.
+  const args = cmd.args;
+  for (let i = 0; i < args.length; i++) {
+    if (!isOption(args[i])) continue;
+    for (let k = 0; k < names.length; k++) if (optionMatches(args[i].value, names[k])) return true;
+  }
+  return false;
 }
 
 function optionMatches(value: string, name: string): boolean {
-  if (name.startsWith('--')) return value === name || value.startsWith(name + '=');
-  if (value.startsWith('--')) return false;
-  return name.length === 2 && value.slice(1).split('=')[0].includes(name[1]);
+  if (name.startsWith('--')) return value === name || (value.length > name.length && value.charCodeAt(name.length) === 61 /* = */ && value.startsWith(name));
+  if (value.startsWith('--') || name.length !== 2) return false;
+  // `name[1]` in the cluster, before any `=value`.
+  const end = value.indexOf('=', 1);
+  const at = value.indexOf(name[1], 1);
+  return at >= 0 && (end < 0 || at < end);
 }
 
 /** Does any argument equal one of these values? */
@@ -51,13 +61,22 @@ export function positionals(cmd: Command, takesValue: readonly string[] = []): W
       if (!v.includes('=') && takesValue.includes(v)) i++;
     } else {
       for (let k = 1; k < v.length; k++) {
-        if (!takesValue.includes('-' + v[k])) continue;
+        if (!takesShort(takesValue, v.charCodeAt(k))) continue;
         if (k === v.length - 1) i++;
         break;
       }
     }
   }
   return out;
+}
+
+/** Is `-<c>` in the list? (Without building the string per character.) */
+function takesShort(takesValue: readonly string[], c: number): boolean {
+  for (let k = 0; k < takesValue.length; k++) {
+    const t = takesValue[k];
+    if (t.length === 2 && t.charCodeAt(0) === 45 /* - */ && t.charCodeAt(1) === c) return true;
+  }
+  return false;
 }
 
 /** The values given to an option (`-u 1000`, `-u1000`, `--uid 1000`, `--uid=1000`), as words. */

@@ -1,5 +1,5 @@
 import type { Resolver } from './buildkitScope';
-import { levenshtein } from '../../util/editDistance';
+import { levenshteinBelow } from '../../util/editDistance';
 
 // Variable expansion as BuildKit's shell lexer performs it on instruction
 // arguments (see buildkitVars.ts for the stage replay that supplies values).
@@ -199,7 +199,7 @@ export function suggest(name: string, options: Iterable<string>): string | undef
   let min = 3;
   for (const o of options) {
     if (o === name) return undefined;
-    const d = levenshtein(name, o);
+    const d = levenshteinBelow(name, o, min);
     if (d < min) {
       min = d;
       best = o;

@@ -1,5 +1,5 @@
 import { rangeIn, scanWords, splitWords } from '../model';
-import type { DockerfileModel } from '../modelTypes';
+import type { DockerfileModel, Stage } from '../modelTypes';
 import { type Rule } from '../rule';
 import type { Fix, Instruction, Range, TextEdit } from '../types';
 import { argPairs, keyValuePairs } from './buildkitVars';
@@ -38,24 +38,49 @@ export const stageNameCasing: Rule = {
   rationale: 'Stage names are matched case-insensitively (the builder lower-cases them), so mixed case only suggests a distinction that does not exist.',
   check(ctx) {
     const { stages, parsed } = ctx.model;
+    let refs: Map<string, StageReference[]> | undefined;
     for (const stage of stages) {
       if (!stage.name || !stage.nameRange || isLower(stage.name)) continue;
       const lower = stage.name.toLowerCase();
       // Lower-casing the name keeps every reference working (lookups ignore
-      // case); references spelled like the old name are lower-cased too.
+      // case); later references spelled like the old name are lower-cased too.
       const edits: TextEdit[] = [{ range: stage.nameRange, newText: lower }];
-      for (const later of stages.slice(stage.index + 1)) {
-        if (later.image !== lower && later.image.toLowerCase() === lower) edits.push({ range: later.imageRange, newText: lower });
-        for (const ins of later.instructions) {
-          for (const f of ins.keyword === 'COPY' || ins.keyword === 'ADD' ? ins.flags : []) {
-            if (f.name === 'from' && f.value && f.value !== lower && f.value.toLowerCase() === lower) edits.push({ range: flagValueRange(parsed.lines, f.range, f.value), newText: lower });
-          }
-        }
+      for (const ref of (refs ??= stageReferences(stages)).get(lower) ?? []) {
+        if (ref.stage > stage.index && ref.text !== lower) edits.push({ range: ref.range(parsed.lines), newText: lower });
       }
       ctx.report(stage.nameRange, `Stage name '${stage.name}' should be lowercase`, [{ title: `Rename stage to '${lower}'`, edits }]);
     }
   },
 };
+
+/** A place that may name a stage: a FROM image or a COPY/ADD `--from` value. */
+interface StageReference {
+  /** The stage it is in. */
+  stage: number;
+  text: string;
+  range(lines: string[]): Range;
+}
+
+/**
+ * The references that may name a mixed-case stage, by their lower-cased text,
+ * in file order: read once, rather than walking the rest of the file for each
+ * such name (files with many stages made that quadratic).
+ */
+function stageReferences(stages: readonly Stage[]): Map<string, StageReference[]> {
+  const refs = new Map<string, StageReference[]>();
+  for (const s of stages) if (s.name && !isLower(s.name)) refs.set(s.name.toLowerCase(), []);
+  for (const later of stages) {
+    refs.get(later.image.toLowerCase())?.push({ stage: later.index, text: later.image, range: () => later.imageRange });
+    for (const ins of later.instructions) {
+      if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
+      for (const f of ins.flags) {
+        const value = f.value;
+        if (f.name === 'from' && value) refs.get(value.toLowerCase())?.push({ stage: later.index, text: value, range: (lines) => flagValueRange(lines, f.range, value) });
+      }
+    }
+  }
+  return refs;
+}
 
 export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
