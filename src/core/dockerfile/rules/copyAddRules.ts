@@ -26,7 +26,7 @@ export const dl3010: Rule = {
     for (const group of groupByStage(ctx.model).values()) {
       // Archive basename → the COPY that brought it in.
       const archives: Array<{ name: string; copy: Instruction }> = [];
-      const flagged = new Set<Instruction>();
+      let flagged: Set<Instruction> | undefined; // most stages extract nothing
       for (let k = 0; k < group.length; k++) {
         const ins = group[k].instruction;
         if (ins.keyword === 'COPY' && !ins.flags.some((f) => f.name === 'from')) {
@@ -40,11 +40,11 @@ export const dl3010: Rule = {
             const extracts = (cmd.name === 'tar' && cmd.args.some((a) => a === '--extract' || a === '--get' || /^-[^-]*x/.test(a))) || DECOMPRESSORS.has(cmd.name);
             if (!extracts) continue;
             const operands = new Set(cmd.args.filter((a) => !a.startsWith('-')).map(basename));
-            for (const a of archives) if (operands.has(a.name)) flagged.add(a.copy);
+            for (const a of archives) if (operands.has(a.name)) (flagged ??= new Set()).add(a.copy);
           }
         }
       }
-      for (const copy of flagged) ctx.report(copy.argsRange);
+      for (const copy of flagged ?? []) ctx.report(copy.argsRange);
     }
   },
 };

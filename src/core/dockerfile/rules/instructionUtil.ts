@@ -1,5 +1,5 @@
 import { memoize, memoizeInstruction } from '../memo';
-import { rangeIn, scanWords } from '../model';
+import { isSpace, rangeIn, scanWords } from '../model';
 import type { DockerfileModel, Stage } from '../modelTypes';
 import type { Flag, Instruction, Range } from '../types';
 
@@ -360,6 +360,11 @@ export interface SimpleCommand {
  * command. Leading `NAME=value` assignments are dropped. Enough to spot a
  * command and its operands; not a shell parser.
  */
+/** Not a quote, backslash, command separator or space: a character `shellCommands` copies as it is. */
+function isOrdinary(c: number): boolean {
+  return c !== 39 && c !== 34 && c !== 92 && c !== 59 && c !== 38 && c !== 124 && c !== 10 && !isSpace(c);
+}
+
 export function shellCommands(ins: Instruction): SimpleCommand[] {
   if (ins.json) return ins.json.length ? [{ name: ins.json[0], args: ins.json.slice(1) }] : [];
   const out: SimpleCommand[] = [];
@@ -387,9 +392,15 @@ export function shellCommands(ins: Instruction): SimpleCommand[] {
         word = (word ?? '') + script[++i];
       } else if (c === ';' || c === '&' || c === '|' || c === '\n') {
         endCommand();
-      } else if (/\s/.test(c)) {
+      } else if (isSpace(c.charCodeAt(0))) {
         endWord();
-      } else word = (word ?? '') + c;
+      } else {
+        // A run of ordinary characters, appended at once (a string per character was most of this rule's garbage).
+        let end = i + 1;
+        while (end < script.length && isOrdinary(script.charCodeAt(end))) end++;
+        word = (word ?? '') + script.slice(i, end);
+        i = end - 1;
+      }
     }
     endCommand();
   }
