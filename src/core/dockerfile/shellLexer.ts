@@ -158,7 +158,7 @@ export class Lexer {
         if (line === delimiter) break;
       }
     }
-    this.heredocs = [];
+    if (this.heredocs.length) this.heredocs = []; // (a new list at every newline was garbage)
   }
 
   /** Reads a word; the commands of its substitutions are left in `this.inner`. */

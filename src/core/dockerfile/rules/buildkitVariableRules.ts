@@ -137,7 +137,10 @@ function heredocExpandable(h: Heredoc, lines: string[]): Expandable {
 }
 
 /** Can anything in the instruction expand? Every expandable text holds a `$` when it refers to a variable. */
-const mentionsVariable = (ins: Instruction) => ins.args.includes('$') || !!ins.json?.some((a) => a.includes('$')) || ins.heredocs.some((h) => h.body.includes('$'));
+// Asked of every instruction of every stage: the tests are module-level functions, not a closure per call.
+const hasDollar = (a: string) => a.includes('$');
+const bodyHasDollar = (h: Heredoc) => h.body.includes('$');
+const mentionsVariable = (ins: Instruction) => ins.args.includes('$') || (ins.json !== undefined && ins.json.some(hasDollar)) || (ins.heredocs.length > 0 && ins.heredocs.some(bodyHasDollar));
 
 /** BuildKit does not report these: they configure the build, not the image. */
 const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
