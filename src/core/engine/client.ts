@@ -29,6 +29,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's default total timeout for this call. */
   timeoutMs?: number;
+  /**
+   * The X-Registry-Auth header for push and pull (registry/registryAuthHeader.ts).
+   * A header, never a query parameter: the query ends up in URLs and logs.
+   */
+  registryAuth?: string;
 }
 
 /** Compares dotted API versions numerically ("1.9" < "1.41"). */
@@ -196,6 +201,8 @@ export class EngineClient {
           abortSignal: signal,
           isStream,
           statusCodes: STATUS,
+          // docker-modem sends `authconfig.key` as X-Registry-Auth verbatim.
+          ...(opts.registryAuth ? { authconfig: { key: opts.registryAuth } } : {}),
         } as never,
         (err: unknown, data: unknown) => {
           // docker-modem reports an abort as a plain AbortError; the signal says whether it was our timeout.
