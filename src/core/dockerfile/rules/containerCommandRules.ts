@@ -1,7 +1,7 @@
 import { rangeIn } from '../model';
 import { type Rule } from '../rule';
 import type { Fix } from '../types';
-import { groupByStage, instructionsOf, lineage, stagesWith, usedStages, type Placed } from './instructionUtil';
+import { ancestorIn, groupByStage, instructionsOf, lineage, stagesWith, usedStages, type Placed } from './instructionUtil';
 
 // hadolint's rules about what a container runs: CMD, ENTRYPOINT and
 // HEALTHCHECK in exec form (DL3025 / JSONArgsRecommended), one of each per
@@ -60,7 +60,7 @@ export const dl3025: Rule = {
     const withShell = stagesWith(model, 'SHELL');
     for (const group of groupByStage(model).values()) {
       // A SHELL in an ancestor stage is in the image config this stage starts from.
-      let shellSet = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => withShell.has(s.index)) : false;
+      let shellSet = group[0].stage ? ancestorIn(group[0].stage, withShell) : false;
       for (const { instruction: ins } of group) {
         if (ins.keyword === 'SHELL') shellSet = true;
         if (shellSet) continue;

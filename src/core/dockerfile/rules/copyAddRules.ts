@@ -1,6 +1,6 @@
 import { type Rule } from '../rule';
 import type { Fix, Instruction } from '../types';
-import { dropQuotes, groupByStage, instructionsOf, lineage, restWords, shellCommands, stageByRef, stagesWith } from './instructionUtil';
+import { ancestorIn, dropQuotes, groupByStage, instructionsOf, restWords, shellCommands, stageByRef, stagesWith } from './instructionUtil';
 
 // hadolint's rules about COPY and ADD: archives copied and then extracted
 // (DL3010), ADD where COPY would do (DL3020), destinations (DL3021, DL3045),
@@ -103,7 +103,7 @@ export const dl3045: Rule = {
     if (!instructionsOf(ctx.model, 'COPY').length) return;
     const withWorkdir = stagesWith(ctx.model, 'WORKDIR');
     for (const group of groupByStage(ctx.model).values()) {
-      let workdir = group[0].stage ? lineage(group[0].stage).slice(1).some((s) => withWorkdir.has(s.index)) : false;
+      let workdir = group[0].stage ? ancestorIn(group[0].stage, withWorkdir) : false;
       for (const { instruction: ins } of group) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (workdir || ins.keyword !== 'COPY') continue;

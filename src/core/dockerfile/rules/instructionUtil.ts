@@ -89,6 +89,18 @@ export const groupByStage: (model: DockerfileModel) => ReadonlyMap<number, reado
   return groups;
 });
 
+/**
+ * Is one of the stage's ancestors (not the stage itself) in `indexes`? What
+ * `lineage(stage).slice(1)` would answer, without the lists: rules ask it of
+ * every stage of the file.
+ */
+export function ancestorIn(stage: Stage, indexes: ReadonlySet<number>): boolean {
+  // A parent is always an earlier stage (FROM names only stages above it): the
+  // walk stops at any other link, so it ends whatever model it is given.
+  for (let child = stage, s = stage.parent; s && s.index < child.index; child = s, s = s.parent) if (indexes.has(s.index)) return true;
+  return false;
+}
+
 /** The stage and its ancestors (stage first), following FROM <earlier stage>. */
 export function lineage(stage: Stage | undefined): Stage[] {
   const out: Stage[] = [];
