@@ -97,7 +97,9 @@ export function toEngineError(err: unknown, endpoint: EngineEndpoint, what: stri
     return new EngineError('tls', `TLS handshake with ${where} failed: ${e.message ?? e.code}.`);
   }
   if (typeof e.statusCode === 'number') {
-    const msg = typeof e.json === 'object' && e.json?.message ? e.json.message : typeof e.json === 'string' && e.json ? e.json : e.reason;
+    // For streamed calls docker-modem leaves `json` empty and puts the engine's words in the message only.
+    const streamed = e.message?.match(/^\(HTTP code \d+\) [^-]*- ([\s\S]*\S)\s*$/)?.[1];
+    const msg = typeof e.json === 'object' && e.json?.message ? e.json.message : typeof e.json === 'string' && e.json ? e.json : (streamed ?? e.reason);
     return new EngineError('engine-error', `${what} failed: ${(msg ?? `HTTP ${e.statusCode}`).trim()}`, e.statusCode);
   }
   return new EngineError('unknown', `${what} failed: ${e.message ?? String(err)}`);

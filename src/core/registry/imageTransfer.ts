@@ -100,7 +100,7 @@ function readProgress(stream: NodeJS.ReadableStream, image: string, what: string
       }
       if (msg.error || msg.errorDetail) {
         const message = msg.errorDetail?.message ?? msg.error ?? 'unknown error';
-        failed ??= new RegistryError(/unauthorized|authentication required|denied|no basic auth/i.test(message) ? 'unauthorized' : 'engine', `${what} failed: ${message}`, secrets);
+        failed ??= new RegistryError(AUTH_FAILURE.test(message) ? 'unauthorized' : 'engine', `${what} failed: ${message}`, secrets);
         return;
       }
       if (msg.aux?.Digest) result.digest = msg.aux.Digest;
@@ -109,7 +109,8 @@ function readProgress(stream: NodeJS.ReadableStream, image: string, what: string
       if (msg.id && msg.status && !result.layers.includes(msg.id) && /^[0-9a-f]{12}$/.test(msg.id)) result.layers.push(msg.id);
       if (msg.status && opts.onProgress) {
         opts.onProgress({
-          ...(msg.id ? { layer: msg.id } : {}),
+          // Layer lines carry a short id; whole-image lines ("Pulling from …") put the name there.
+          ...(msg.id && /^[0-9a-f]{12}$/.test(msg.id) ? { layer: msg.id } : {}),
           status: scrubSecrets(msg.status, secrets),
           ...(msg.progressDetail?.current !== undefined ? { current: msg.progressDetail.current } : {}),
           ...(msg.progressDetail?.total !== undefined ? { total: msg.progressDetail.total } : {}),
@@ -132,6 +133,9 @@ function readProgress(stream: NodeJS.ReadableStream, image: string, what: string
   });
 }
 
+/** How the engine words a registry's refusal (distribution's errors, relayed). */
+const AUTH_FAILURE = /unauthorized|authentication required|authentication failed|denied|no basic auth/i;
+
 interface ProgressLine {
   status?: string;
   id?: string;
@@ -145,7 +149,8 @@ interface ProgressLine {
 function scrubbed(err: unknown, secrets: string[], what: string): Error {
   if (err instanceof RegistryError) return err;
   if (err instanceof EngineError) {
-    const kind = err.kind === 'cancelled' ? 'cancelled' : err.kind === 'timeout' ? 'timeout' : err.statusCode === 401 ? 'unauthorized' : 'engine';
+    const refused = err.statusCode === 401 || AUTH_FAILURE.test(err.message);
+    const kind = err.kind === 'cancelled' ? 'cancelled' : err.kind === 'timeout' ? 'timeout' : refused ? 'unauthorized' : 'engine';
     return new RegistryError(kind, err.message, secrets, err.statusCode);
   }
   return new RegistryError('engine', `${what} failed: ${err instanceof Error ? err.message : String(err)}`, secrets);
