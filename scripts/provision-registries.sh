@@ -115,6 +115,7 @@ serve() {
   fi
   if ours "$pidfile"; then kill "$(cat "$pidfile")" 2>/dev/null || true; sleep 0.5; fi
   # The child writes its own pid before exec'ing, so the pidfile names the server itself.
+  # shellcheck disable=SC2016 # $$ and $@ are the child shell's, on purpose
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" "$@" >>"$logfile" 2>&1 </dev/null &
   for _ in $(seq 1 60); do
     answers "$url" "$expect" && { log "$name started (pid $(cat "$pidfile")), answering at $url"; return 0; }

@@ -6,6 +6,7 @@ import { EngineError } from '../core/engine/errors';
 import { version } from '../../package.json';
 import { runBuildContext } from './buildContext';
 import { runLint } from './lint';
+import { runRegistryCommand } from './registry';
 import { runValidate } from './validate';
 
 // The `berth` command: the same core as the extension, for terminals and CI.
@@ -19,6 +20,8 @@ Commands:
   lint [options] FILE... | -      lint Dockerfiles (hadolint rules and config; "berth lint --help" for options)
   validate [options] FILE... | -  validate Compose files and Kubernetes manifests ("berth validate --help")
   build-context [DIR] [options]   what a build of DIR would send, after .dockerignore ("berth build-context --help")
+  push IMAGE[:TAG] | pull REF     push or pull through the engine, progress per layer ("berth push --help")
+  registry ls URL | tags URL/REPO repositories and tags of a V2 registry
 
 Options:
   --engine NAME|ADDRESS           use this context or address (like the berth.engine setting)
@@ -29,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'lint') return runLint(argv.slice(1), lintIO());
   if (argv[0] === 'validate') return runValidate(argv.slice(1), lintIO());
   if (argv[0] === 'build-context') return runBuildContext(argv.slice(1), lintIO());
+  if (argv[0] === 'push' || argv[0] === 'pull' || argv[0] === 'registry') return runRegistryCommand(argv[0], argv.slice(1), lintIO());
   const args = [...argv];
   const flag = (name: string) => {
     const i = args.indexOf(name);

@@ -16,6 +16,8 @@ import { MEDIA_TYPES, sha256Digest } from '../../src/core/registry/manifest';
 import { RegistryClient } from '../../src/core/registry/registryClient';
 import { RegistryError } from '../../src/core/registry/registryError';
 import { parseRegistryUrl } from '../../src/core/registry/registryUrl';
+import { spawnSync } from 'node:child_process';
+import { CLI, bundleBeforeSuite } from '../support/cliBundle';
 import { BASE_IMAGE, RUN_ID, newClient } from './support';
 
 const STATE = path.join(process.env.BERTH_STATE_DIR ?? '/var/tmp/berth', 'registries');
@@ -214,6 +216,37 @@ describe('registries: push, list, read and pull against real registries', functi
       const ac = new AbortController();
       const e = await rejection(pushImage(engine, await tagged(rig.token, 'cancelled'), { credential: good, signal: ac.signal, onProgress: () => ac.abort() }));
       assert.equal(e.kind, 'cancelled');
+    });
+  });
+
+  describe('the berth CLI (bundled)', () => {
+    bundleBeforeSuite();
+    const cli = (args: string[], dockerConfig: string) =>
+      spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_CONFIG: dockerConfig } });
+
+    it("push, registry tags and pull with Docker's credentials; --registry-auth-from none is refused by the registry", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-config-'));
+      try {
+        writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [hostOf(rig.basic)]: { auth: Buffer.from(`${rig.user}:${password}`).toString('base64') } } }));
+        const name = await tagged(rig.basic, 'cli');
+        const push = cli(['push', name], dir);
+        assert.equal(push.status, 0, push.stderr);
+        assert.match(push.stdout, /^[0-9a-f]{12}: (Pushed|Layer already exists|Mounted from .*)$/m);
+        assert.match(push.stdout, new RegExp(`^pushed ${name.replace(/[.]/g, '\\.')} \\(sha256:[0-9a-f]{64}\\)$`, 'm'));
+        const tags = cli(['registry', 'tags', `${rig.basic}/${repo}`], dir);
+        assert.equal(tags.status, 0, tags.stderr);
+        assert.ok(tags.stdout.split('\n').includes('cli'), tags.stdout);
+        const pull = cli(['pull', name], dir);
+        assert.equal(pull.status, 0, pull.stderr);
+        const anonymous = cli(['push', name, '--registry-auth-from', 'none'], dir);
+        assert.equal(anonymous.status, 1);
+        assert.match(anonymous.stderr, /^berth push: .*(no basic auth credentials|unauthorized)/m);
+        const usage = cli(['push', name, '--registry-auth-from', 'keychain'], dir);
+        assert.equal(usage.status, 2);
+        for (const r of [push, tags, pull, anonymous, usage]) assert.ok(!(r.stdout + r.stderr).includes(password), 'the password was printed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
