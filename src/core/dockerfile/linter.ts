@@ -144,12 +144,14 @@ class RuleRun implements RuleContext {
     private readonly findings: Finding[],
   ) {}
 
-  report(range: Range, message?: string, fixes?: Fix[]): void {
+  report(range: Range, message?: string, fixes?: Fix[], alsoIgnoredAt?: number): void {
     const rule = this.rule;
     // Two literals rather than a spread of `{ fixes }`: thousands of findings a run, most without fixes.
     const aliases = rule.aliases ?? [];
     const text = message ?? rule.message;
-    this.findings.push(fixes?.length ? { code: rule.code, aliases, severity: rule.severity, message: text, range, fixes } : { code: rule.code, aliases, severity: rule.severity, message: text, range });
+    const f: Finding = fixes?.length ? { code: rule.code, aliases, severity: rule.severity, message: text, range, fixes } : { code: rule.code, aliases, severity: rule.severity, message: text, range };
+    if (alsoIgnoredAt !== undefined) f.alsoIgnoredAt = alsoIgnoredAt;
+    this.findings.push(f);
   }
 
   instructions(keyword: string, o?: { onbuild?: boolean }): ReturnType<RuleContext['instructions']> {
@@ -190,6 +192,8 @@ function withoutSuppressed(findings: Finding[], model: DockerfileModel, sup: Sup
     const line = f.range.start.line;
     const local = scopeAt(instructions, line);
     if (local && ignores(local.names, f, buildkit)) continue;
+    const also = f.alsoIgnoredAt === undefined ? undefined : scopeAt(instructions, f.alsoIgnoredAt);
+    if (also && ignores(also.names, f, buildkit)) continue;
     const stage = scopeAt(stages, line);
     if (stage && ignores(stage.names, f, buildkit)) continue;
     out.push(f);

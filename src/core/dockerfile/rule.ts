@@ -28,8 +28,11 @@ export const DEFAULT_CONFIG: LintConfig = {
 };
 
 export interface Report {
-  /** Reports the rule's default message (or `message`) at `range`, with optional quick fixes. */
-  (range: Range, message?: string, fixes?: Fix[]): void;
+  /**
+   * Reports the rule's default message (or `message`) at `range`, with optional quick
+   * fixes; `alsoIgnoredAt` (a line) lets that instruction's ignore pragmas apply too.
+   */
+  (range: Range, message?: string, fixes?: Fix[], alsoIgnoredAt?: number): void;
 }
 
 export interface RuleContext {

@@ -115,4 +115,9 @@ export interface Finding {
   message: string;
   range: Range;
   fixes?: Fix[];
+  /**
+   * The first line of another instruction whose inline ignore pragmas also apply:
+   * a finding placed where BuildKit reports it, which hadolint reports there.
+   */
+  alsoIgnoredAt?: number;
 }

@@ -81,9 +81,16 @@ describe('Dockerfile instruction rules', () => {
   it('DL3012, DL4003, DL4004 flag repeated instructions of a stage, under one BuildKit name', () => {
     const text = 'FROM a:1\nCMD ["a"]\nENTRYPOINT ["a"]\nCMD ["b"]\nHEALTHCHECK CMD ["x"]\nCMD ["c"]\nFROM b:1\nCMD ["d"]\n';
     const cmd = lint(text, 'DL4003');
-    assert.deepEqual(cmd.map(at), ['3:0-3:3', '5:0-5:3']);
-    assert.match(cmd[1].message, /overrides the CMD on line 4/);
+    // On the overridden CMDs (BuildKit's lines), not on the one that takes effect.
+    assert.deepEqual(cmd.map(at), ['1:0-1:3', '3:0-3:3']);
+    assert.match(cmd[1].message, /overridden by the CMD on line 6/);
     assert.deepEqual(cmd[0].aliases, ['MultipleInstructionsDisallowed']);
+    assert.equal(applyFix(text, cmd[0].fixes![0]), text.replace('CMD ["a"]\n', ''));
+    // hadolint reports on the overriding instruction: its ignore pragma there still applies.
+    const pragma = 'FROM a:1\nCMD ["a"]\n# hadolint ignore=DL4003\nCMD ["b"]\n';
+    assert.equal(lint(pragma, 'DL4003').length, 0);
+    assert.equal(lint('FROM a:1\n# hadolint ignore=DL4003\nCMD ["a"]\nCMD ["b"]\n', 'DL4003').length, 0);
+    assert.equal(lint('FROM a:1\n# hadolint ignore=DL3008\nCMD ["a"]\nCMD ["b"]\n', 'DL4003').length, 1);
     assert.equal(lint(text, 'DL4004').length, 0);
     assert.equal(lint(text, 'DL3012').length, 0);
     assert.equal(lint('FROM a:1\nHEALTHCHECK NONE\nHEALTHCHECK CMD x\n', 'DL3012').length, 1);

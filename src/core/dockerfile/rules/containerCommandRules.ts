@@ -1,6 +1,6 @@
 import { rangeIn } from '../model';
 import { type Rule } from '../rule';
-import type { Fix } from '../types';
+import type { Fix, Range } from '../types';
 import { ancestorIn, groupByStage, instructionsOf, lineage, stagesWith, usedStages, type Placed } from './instructionUtil';
 
 // hadolint's rules about what a container runs: CMD, ENTRYPOINT and
@@ -103,18 +103,26 @@ function singleInstructionRule(code: string, keyword: string, severity: Rule['se
     keywords: [keyword],
     rationale: `Only the last ${keyword} of a stage takes effect; the earlier ones are dead code that misleads readers.`,
     check(ctx) {
-      // Flagged at the repeats, where hadolint reports (so existing `# hadolint
-      // ignore=` comments keep working); BuildKit marks the overridden ones instead.
+      // Flagged on the overridden instruction, the dead one, as BuildKit does (and
+      // where its removal fixes it); hadolint flags the one that overrides it, so an
+      // existing `# hadolint ignore=` comment there still applies (alsoIgnoredAt).
       let previous: Placed | undefined;
       for (const p of instructionsOf(ctx.model, keyword)) {
         if (previous && previous.stage === p.stage) {
-          const ins = p.instruction;
-          ctx.report(ins.keywordRange, `Multiple ${keyword} instructions in one stage: this one overrides the ${keyword} on line ${previous.instruction.range.start.line + 1}; only the last takes effect.`);
+          const dead = previous.instruction;
+          const by = p.instruction.range.start.line;
+          const removal = { title: `Remove this overridden ${keyword}`, edits: [{ range: wholeLines(dead.range), newText: '' }] };
+          ctx.report(dead.keywordRange, `Multiple ${keyword} instructions in one stage: this one is overridden by the ${keyword} on line ${by + 1}; only the last takes effect.`, [removal], by);
         }
         previous = p;
       }
     },
   };
+}
+
+/** The instruction's lines with their line break: removing them leaves no blank line. */
+function wholeLines(range: Range): Range {
+  return { start: { line: range.start.line, column: 0 }, end: { line: range.end.line + 1, column: 0 } };
 }
 
 export const dl3012 = singleInstructionRule('DL3012', 'HEALTHCHECK', 'error', 'Multiple `HEALTHCHECK` instructions.');
