@@ -222,7 +222,17 @@ function hasName(f: Finding, names: ReadonlySet<string>): boolean {
 /** The scope covering the line, in a list of scopes sorted by start that do not overlap. */
 function scopeAt(scopes: readonly Scope[], line: number): Scope | undefined {
   if (!scopes.length) return undefined;
-  const k = lastAtOrBefore(scopes, line, (s) => s.start);
+  // The binary search written out: a key callback here was a closure per finding.
+  let lo = 0;
+  let hi = scopes.length - 1;
+  let k = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (scopes[mid].start <= line) {
+      k = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
   return k >= 0 && line <= scopes[k].end ? scopes[k] : undefined;
 }
 

@@ -56,6 +56,8 @@ function reachesImage(stages: readonly Stage[]): (ref: StageRef) => boolean {
 }
 
 const ALWAYS = () => true;
+/** The mounts of the (many) RUNs without flags: one shared list, never written to. */
+const NO_MOUNTS: Mount[] = Object.freeze([]) as unknown as Mount[];
 
 function mainStream(model: DockerfileModel): Stream {
   const sites: RunSite[] = [];
@@ -194,7 +196,7 @@ class Site implements RunSite {
     this.form = this.source.form;
     this.foreign = this.source.foreign;
     this.script = parseShell(this.source.foreign ? '' : this.source.text, vars);
-    this.mounts = ins.flags.length ? mountsOf(ins) : [];
+    this.mounts = ins.flags.length ? mountsOf(ins) : NO_MOUNTS;
   }
 
   at(offset: number): Position {
@@ -252,8 +254,11 @@ export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
 
 /** Reports the first package word that fails `pinned`, once per command. */
 export function reportUnpinned(ctx: RuleContext, site: RunSite, packages: Word[], pinned: (p: string) => boolean) {
-  const loose = packages.find((p) => !pinned(p.value));
-  if (loose) ctx.report(site.range(loose));
+  for (let k = 0; k < packages.length; k++) {
+    if (pinned(packages[k].value)) continue;
+    ctx.report(site.range(packages[k]));
+    return;
+  }
 }
 
 /** The command name through its sub-command word (`apt-get install`), where "missing switch" findings sit. */

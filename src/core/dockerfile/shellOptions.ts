@@ -36,12 +36,22 @@ function optionMatches(value: string, name: string): boolean {
 
 /** Does any argument equal one of these values? */
 export function hasArg(cmd: Command, ...values: string[]): boolean {
-  return cmd.args.some((w) => values.includes(w.value));
+  return firstArgIn(cmd, values) !== undefined;
 }
 
 /** The first argument equal to one of these values. */
 export function findArg(cmd: Command, ...values: string[]): Word | undefined {
-  return cmd.args.find((w) => values.includes(w.value));
+  return firstArgIn(cmd, values);
+}
+
+function firstArgIn(cmd: Command, values: readonly string[]): Word | undefined {
+  // Loops rather than find/includes callbacks: asked of thousands of commands a run (a closure each).
+  const args = cmd.args;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    for (let k = 0; k < values.length; k++) if (values[k] === v) return args[i];
+  }
+  return undefined;
 }
 
 /**

@@ -11,8 +11,22 @@ import { instructionsOf } from './instructionUtil';
 // comments that describe ARGs and stages (InvalidDefinitionDescription).
 // Names, messages and semantics follow `docker build --check`.
 
-const isUpper = (s: string) => s === s.toUpperCase();
-const isLower = (s: string) => s === s.toLowerCase();
+// Asked of every keyword: ASCII is answered by char codes, without a changed copy of the string.
+const isUpper = (s: string) => (isAscii(s) ? !hasCodeIn(s, 97, 122) : s === s.toUpperCase());
+const isLower = (s: string) => (isAscii(s) ? !hasCodeIn(s, 65, 90) : s === s.toLowerCase());
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+function hasCodeIn(s: string, lo: number, hi: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= lo && c <= hi) return true;
+  }
+  return false;
+}
 
 /** Calls `fn` for every instruction BuildKit keeps in a stage: the FROM and what follows it (ARGs before the first FROM are not part of any). */
 function eachStaged(model: DockerfileModel, fn: (ins: Instruction) => void): void {

@@ -1,7 +1,7 @@
 import { rangeIn } from '../model';
 import { type Rule } from '../rule';
 import type { Fix, Range } from '../types';
-import { ancestorIn, groupByStage, instructionsOf, lineage, stagesWith, usedStages, type Placed } from './instructionUtil';
+import { ancestorIn, groupByStage, instructionsOf, stagesWith, usedStages, type Placed } from './instructionUtil';
 
 // hadolint's rules about what a container runs: CMD, ENTRYPOINT and
 // HEALTHCHECK in exec form (DL3025 / JSONArgsRecommended), one of each per
@@ -139,7 +139,7 @@ export const dl3057: Rule = {
     const withHealthcheck = stagesWith(ctx.model, 'HEALTHCHECK');
     const used = usedStages(ctx.model);
     for (const stage of ctx.model.stages) {
-      if (!used.has(stage) && !lineage(stage).some((s) => withHealthcheck.has(s.index))) ctx.report(stage.from.keywordRange);
+      if (!used.has(stage) && !withHealthcheck.has(stage.index) && !ancestorIn(stage, withHealthcheck)) ctx.report(stage.from.keywordRange);
     }
   },
 };

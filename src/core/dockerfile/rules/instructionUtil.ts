@@ -310,10 +310,30 @@ export function stageByRef(model: DockerfileModel, ref: string, beforeIndex: num
     const n = Number(ref);
     return n < beforeIndex ? model.stages[n] : undefined;
   }
-  const lower = ref.toLowerCase();
-  for (let i = Math.min(beforeIndex, model.stages.length) - 1; i >= 0; i--) if (model.stages[i].name?.toLowerCase() === lower) return model.stages[i];
+  const named = stagesByName(model).get(ref.toLowerCase());
+  if (!named) return undefined;
+  for (let i = named.length - 1; i >= 0; i--) if (named[i].index < beforeIndex) return named[i];
   return undefined;
 }
+
+/**
+ * The named stages by lower-case name, in file order: once per model (each
+ * lookup lowered every earlier stage's name, and files reference stages
+ * thousands of times).
+ */
+const stagesByName = memoize((model: DockerfileModel): Map<string, Stage[]> => {
+  const out = new Map<string, Stage[]>();
+  const stages = model.stages;
+  for (let i = 0; i < stages.length; i++) {
+    const name = stages[i].name;
+    if (name === undefined) continue;
+    const key = name.toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(stages[i]);
+    else out.set(key, [stages[i]]);
+  }
+  return out;
+});
 
 const NO_REFS: ReadonlyArray<{ ref: string; flag: Flag }> = Object.freeze([]);
 

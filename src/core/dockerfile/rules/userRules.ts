@@ -1,6 +1,7 @@
 import { type Rule } from '../rule';
 import type { Instruction } from '../types';
-import { dropQuotes, instructionsOf, lineage, usedStages } from './instructionUtil';
+import type { Stage } from '../modelTypes';
+import { dropQuotes, instructionsOf, usedStages } from './instructionUtil';
 
 // hadolint's rules about USER: the images a build produces should not run as
 // root (DL3002), and a numeric ID is understood outside the container too
@@ -23,7 +24,7 @@ export const dl3002: Rule = {
     for (const { instruction, stage } of users) lastUser.set(stage?.index ?? -1, instruction);
     const used = usedStages(ctx.model);
     const judged = [lastUser.get(-1)];
-    for (const stage of ctx.model.stages) if (!used.has(stage)) judged.push(lineage(stage).map((s) => lastUser.get(s.index)).find(Boolean));
+    for (const stage of ctx.model.stages) if (!used.has(stage)) judged.push(lastUserOf(stage, lastUser));
     const reported = new Set<Instruction>();
     for (const user of judged) {
       if (!user || reported.has(user) || !isRootUser(dropQuotes(user.rest.trim()))) continue;
@@ -48,3 +49,12 @@ export const dl3066: Rule = {
     }
   },
 };
+
+/** The stage's last USER, else its nearest ancestor's (a walk up the parents rather than a list of them per stage). */
+function lastUserOf(stage: Stage, lastUser: ReadonlyMap<number, Instruction>): Instruction | undefined {
+  for (let s: Stage | undefined = stage, child: Stage | undefined; s && (!child || s.index < child.index); child = s, s = s.parent) {
+    const user = lastUser.get(s.index);
+    if (user) return user;
+  }
+  return undefined;
+}
