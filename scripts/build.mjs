@@ -40,6 +40,8 @@ const lazyModules = [
   { filter: /[\\/]manifests[\\/]kubernetes[\\/]openapi(\.ts)?$|^\.\/openapi$/, chunk: 'kubernetesSchemas.js', entry: 'src/core/manifests/kubernetes/openapi.ts' },
   // Only the import written in lazyLanguageFeatures.ts, never the chunk's own entry point.
   { filter: /^\.\/languageFeatures$/, chunk: 'languageFeatures.js', entry: 'src/vscode/languageFeatures.ts' },
+  // Only the import written in lazyBuildContext.ts: the walker and matcher load on first use.
+  { filter: /^\.\/buildContextDocument$/, chunk: 'buildContext.js', entry: 'src/vscode/buildContextDocument.ts' },
 ];
 const lazyApart = {
   name: 'lazy-apart',
@@ -54,6 +56,7 @@ const builds = [
   { ...common, entryPoints: [lazyModules[1].entry], outfile: `dist/${lazyModules[1].chunk}` },
   { ...common, stdin: precompiledComposeSchema(), outfile: `dist/${lazyModules[0].chunk}` },
   { ...common, entryPoints: [lazyModules[2].entry], outfile: `dist/${lazyModules[2].chunk}`, plugins: [dockerodeApart, lazyApart] },
+  { ...common, entryPoints: [lazyModules[3].entry], outfile: `dist/${lazyModules[3].chunk}`, plugins: [dockerodeApart, lazyApart] },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BerthApi, createApi } from './api';
+import { registerBuildContext } from './lazyBuildContext';
 import { containerCommands } from './commands/containerCommands';
 import { engineCommands, viewCommands } from './commands/engineCommands';
 import { resourceCommands } from './commands/resourceCommands';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     ...engineCommands(services),
     ...viewCommands(services),
     ...registerLanguageFeatures(context.extensionUri, subs),
+    ...registerBuildContext(subs),
   };
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).
