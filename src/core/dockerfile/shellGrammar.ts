@@ -11,7 +11,7 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const NO_ASSIGNMENTS: Word[] = Object.freeze([]) as unknown as Word[];
 
 /** Groups tokens into simple commands, looking through compound commands. */
-export function build({ list: tokens, inner }: Tokens, out: Parsed) {
+export function build({ list: tokens, count, inner }: Tokens, out: Parsed) {
   const words: Word[] = [];
   let assignments: Word[] = NO_ASSIGNMENTS;
   const nested: Parsed[] = [];
@@ -19,7 +19,7 @@ export function build({ list: tokens, inner }: Tokens, out: Parsed) {
   let skipUntil: string | undefined; // the word that ends a for/select/case header
   let inCondition = false; // [[ ... ]]
   let skipWords = 0; // the name after `function`
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < count; i++) {
     const t = tokens[i];
     const sub = inner?.get(i);
     if (sub) nested.push(sub);
@@ -54,7 +54,7 @@ export function build({ list: tokens, inner }: Tokens, out: Parsed) {
     }
     if (t instanceof Op) {
       // A redirection: its target word is not part of the command.
-      const target = i + 1 < tokens.length ? tokens[i + 1] : undefined;
+      const target = i + 1 < count ? tokens[i + 1] : undefined;
       if (target !== undefined && !(target instanceof Op)) {
         const targetSub = inner?.get(i + 1);
         if (targetSub) nested.push(targetSub);
@@ -94,8 +94,8 @@ export function build({ list: tokens, inner }: Tokens, out: Parsed) {
         continue;
       }
       // (Bounds checked: reading past the end of the array is slow in optimized code.)
-      const a = i + 1 < tokens.length ? tokens[i + 1] : undefined;
-      const b = i + 2 < tokens.length ? tokens[i + 2] : undefined;
+      const a = i + 1 < count ? tokens[i + 1] : undefined;
+      const b = i + 2 < count ? tokens[i + 2] : undefined;
       if (a instanceof Op && a.kind === 'op' && a.op === '(' && b instanceof Op && b.kind === 'op' && b.op === ')') {
         i += 2; // name() { ... }: a definition, not a call
         continue;
@@ -105,7 +105,11 @@ export function build({ list: tokens, inner }: Tokens, out: Parsed) {
     else words.push(w);
   }
   flush(words, assignments, nested, out);
+  // The list is reused for the next script (see Lexer.tokens): it should not keep this one's words alive.
+  tokens.fill(NO_TOKEN, 0, count);
 }
+
+const NO_TOKEN = Object.freeze(new Op('op', '', -1, -1));
 
 /** Ends a simple command: it, then the commands of its substitutions. */
 function flush(words: Word[], assignments: Word[], nested: Parsed[], out: Parsed) {

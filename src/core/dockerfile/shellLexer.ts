@@ -34,6 +34,24 @@ function operatorAt(text: string, pos: number, end: number): string | undefined 
   }
   return undefined;
 }
+/** Token lists by substitution depth (see Lexer.tokens). */
+const listsByDepth: Token[][] = [];
+let depth = 0;
+const NO_TOKENS: Token[] = [];
+
+/**
+ * Control operators other than pipes, one object each: the grammar reads only
+ * their kind and text (pipes keep their offsets, which scripts list), and a
+ * newline or `&&` object per occurrence was garbage.
+ */
+const SHARED_OPS = new Map<string, Op>();
+const sharedOp = (op: string): Op => {
+  let o = SHARED_OPS.get(op);
+  if (!o) SHARED_OPS.set(op, (o = new Op('op', op, -1, -1)));
+  return o;
+};
+const NEWLINE = sharedOp('\n');
+
 const REDIRECT = /^(?:[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(?:<<<|<<-|<<|<>|<&|>&|>>|>\||<|>)|^&>>?/;
 
 // Character classes as bits in a table by char code (all members are ASCII):
@@ -84,7 +102,13 @@ export class Lexer {
 
   tokens(): Tokens {
     const { text } = this;
-    const tokens: Token[] = [];
+    // The list of this depth, reused: it is consumed (build) before another
+    // script of the same depth is read, and growing a fresh list per script
+    // and per substitution was a good part of the lexer's garbage.
+    const tokens = (listsByDepth[depth] ??= []);
+    depth++;
+    this.list = tokens;
+    this.count = 0;
     this.inners = undefined;
     while (this.pos < this.end) {
       const c = text[this.pos];
@@ -93,7 +117,7 @@ export class Lexer {
       } else if (is(text, this.pos, BLANK)) {
         this.pos++;
       } else if (c === '\n') {
-        tokens.push(new Op('op', '\n', this.pos, this.pos + 1));
+        this.put(NEWLINE);
         this.pos++;
         this.skipHeredocBodies();
       } else if (c === '#') {
@@ -102,40 +126,51 @@ export class Lexer {
         this.pos = nl < 0 || nl >= this.end ? this.end : nl;
       } else if ((c === '<' || c === '>') && text[this.pos + 1] === '(') {
         // Process substitution: a word whose inside is a script of its own.
-        this.addWord(tokens, this.word());
+        this.addWord(this.word());
       } else if (!is(text, this.pos, REDIRECT_OR_OPERATOR_START)) {
-        this.addWord(tokens, this.word());
+        this.addWord(this.word());
       } else {
         const redirect = mayRedirect(text, this.pos, this.end) ? REDIRECT.exec(text.slice(this.pos, Math.min(this.end, this.pos + 8))) : null;
         if (redirect) {
           const start = this.pos;
           this.pos += redirect[0].length;
-          tokens.push(new Op('redir', redirect[0], start, this.pos));
+          this.put(new Op('redir', redirect[0], start, this.pos));
           if (redirect[0].endsWith('<<') || redirect[0].endsWith('<<-')) {
             const delimiter = this.readHeredocDelimiter(redirect[0].endsWith('-'));
-            if (delimiter) this.addWord(tokens, delimiter);
+            if (delimiter) this.addWord(delimiter);
           }
           continue;
         }
         const op = operatorAt(text, this.pos, this.end);
         if (op) {
-          tokens.push(new Op('op', op, this.pos, this.pos + op.length));
+          this.put(op === '|' || op === '|&' ? new Op('op', op, this.pos, this.pos + op.length) : sharedOp(op));
           this.pos += op.length;
         } else {
-          this.addWord(tokens, this.word());
+          this.addWord(this.word());
         }
       }
     }
-    return { list: tokens, inner: this.inners };
+    depth--;
+    return { list: tokens, count: this.count, inner: this.inners };
+  }
+
+  /** The list being filled (shared, see tokens()) and how much of it is this script's. */
+  private list: Token[] = NO_TOKENS;
+  private count = 0;
+
+  private put(t: Token): void {
+    if (this.count < this.list.length) this.list[this.count] = t;
+    else this.list.push(t);
+    this.count++;
   }
 
   /** The commands of substitutions by token index, for the token list being read. */
   private inners: Map<number, Parsed> | undefined = undefined;
 
-  /** Adds the word just read to `tokens`, with its substitutions' commands. */
-  private addWord(tokens: Token[], w: Word): void {
-    if (this.inner) (this.inners ??= new Map()).set(tokens.length, this.inner);
-    tokens.push(w);
+  /** Adds the word just read to the list, with its substitutions' commands. */
+  private addWord(w: Word): void {
+    if (this.inner) (this.inners ??= new Map()).set(this.count, this.inner);
+    this.put(w);
   }
 
   /** `<<EOF`: the delimiter word, remembered so the body lines after the next newline are skipped. */

@@ -67,6 +67,8 @@ export type Token = Word | Op;
 
 /** The tokens of a script, with the commands of the substitutions inside words (by token index; few words have any). */
 export interface Tokens {
+  /** The tokens are the first `count` of `list` (a list reused from script to script). */
   list: Token[];
+  count: number;
   inner: Map<number, Parsed> | undefined;
 }
