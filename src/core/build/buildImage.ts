@@ -1,0 +1,39 @@
+import { readBuildContext } from '../buildcontext/buildContext';
+import type { EngineClient } from '../engine/client';
+import { buildkitBuild, type RunOptions } from './buildkitBuild';
+import type { BuildOptions, BuildResult } from './buildTypes';
+import { classicBuild } from './classicBuild';
+import { streamRequest } from './engineHttp';
+
+// The public entry of a build: read the context as `berth build-context` does
+// (same files, same ignore rules), choose the builder, run it.
+//
+// BuildKit is the default wherever the engine has it. `/_ping`'s
+// Builder-Version says what the engine prefers, but Docker 20.10 answers "1"
+// (or nothing) unless its daemon.json opts in, while its BuildKit works all
+// the same; so a Docker engine on Linux builds with BuildKit whatever the
+// header says, and the classic builder is for engines that have none:
+// Podman's Docker API (Server: Libpod) and Windows daemons.
+
+export async function chooseBuilder(client: EngineClient, wanted: BuildOptions['builder'], signal?: AbortSignal): Promise<{ builder: 'buildkit' | 'classic'; why: string }> {
+  if (wanted === 'buildkit') return { builder: 'buildkit', why: 'asked for' };
+  if (wanted === 'classic') return { builder: 'classic', why: 'asked for' };
+  const { response } = await streamRequest(client, { method: 'GET', path: '/_ping', signal, headTimeoutMs: 15_000, what: 'ping' });
+  response.resume();
+  const h = response.headers;
+  const server = String(h['server'] ?? '');
+  const version = String(h['builder-version'] ?? '');
+  const os = String(h['ostype'] ?? '');
+  if (version === '2') return { builder: 'buildkit', why: 'the engine names BuildKit its builder (Builder-Version: 2)' };
+  if (/libpod|podman/i.test(server)) return { builder: 'classic', why: `the engine (${server}) has no BuildKit` };
+  if (os === 'windows') return { builder: 'classic', why: 'BuildKit does not run on Windows engines' };
+  if (/^Docker\//.test(server)) return { builder: 'buildkit', why: `Docker Engine ${server.slice(7).split(' ')[0]} includes BuildKit` };
+  return { builder: 'classic', why: `the engine (${server || 'unnamed'}) does not say it has BuildKit` };
+}
+
+export async function buildImage(client: EngineClient, options: BuildOptions, run: RunOptions = {}): Promise<BuildResult> {
+  const context = await readBuildContext(options.context, { dockerfile: options.dockerfile, cwd: options.cwd, signal: run.signal });
+  const { builder, why } = await chooseBuilder(client, options.builder ?? 'auto', run.signal);
+  run.onProgress?.({ kind: 'builder', builder, why });
+  return builder === 'buildkit' ? buildkitBuild(client, context, options, run) : classicBuild(client, context, options, run);
+}

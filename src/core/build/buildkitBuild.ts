@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { BuildContext } from '../buildcontext/buildContext';
+import { buildFileEntries } from '../buildcontext/contextTar';
+import type { ContextEntry } from '../buildcontext/contextWalk';
+import type { EngineClient } from '../engine/client';
+import { BuildError, type BuildOptions, type BuildProgress, type BuildResult } from './buildTypes';
+import { decodeStatus, JsonLines, StatusTracker } from './buildkitStatus';
+import { streamRequest } from './engineHttp';
+import { namedFiles, type SyncedDir } from './fileSync';
+import { openSession, sharedKeyFor } from './session';
+import { locateBuildkitStep } from './stepLocation';
+
+// A build through BuildKit, as the docker CLI drives it: open a session that
+// serves the context and the Dockerfile folder as the locals `context` and
+// `dockerfile`, then `POST /build?version=2` naming the session, with
+// `remote=client-session` (the context comes through the session, not in the
+// body) and a `buildid` (what /build/cancel takes). Progress is BuildKit's
+// status stream. Cancelling posts /build/cancel, closes the /build request
+// and the session: BuildKit cancels the solve when its request's context
+// ends, and a step still running is killed with it.
+
+const BUILD_HEAD_TIMEOUT_MS = 60_000;
+const CANCEL_TIMEOUT_MS = 5_000;
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: BuildProgress) => void;
+}
+
+/** fsutil's walk order: path segments compared one by one (a folder before what it holds). */
+function walkOrder(a: ContextEntry, b: ContextEntry): number {
+  const x = a.path.split('/');
+  const y = b.path.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+export async function buildkitBuild(client: EngineClient, context: BuildContext, options: BuildOptions, run: RunOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
+  const emit = run.onProgress ?? (() => undefined);
+  const dockerfile = context.files.dockerfile;
+  if (!dockerfile) throw new BuildError(`no Dockerfile in ${context.files.root}`, 'buildkit');
+  const dfDir = path.dirname(dockerfile.path);
+  const dfName = path.basename(dockerfile.path);
+  const dfText = await readFile(dockerfile.path, 'utf8');
+  const syntax = /^#\s*syntax\s*=\s*(\S+)/im.exec(dfText.split('\n').filter((l) => l.startsWith('#')).join('\n'))?.[1];
+
+  const contextLocal = async (includes: string[]): Promise<SyncedDir> => {
+    // A narrowed request (BuildKit asking for `.dockerignore`) also sees the build files the ignore file left out, as the CLI's does.
+    if (!includes.length) return { root: context.walk.root, entries: context.walk.entries };
+    return { root: context.walk.root, entries: [...context.walk.entries, ...buildFileEntries(context)].sort(walkOrder) };
+  };
+  const dockerfileLocal = (includes: string[]): Promise<SyncedDir> =>
+    namedFiles(dfDir, includes.length ? includes.filter((p) => !/[*?[\\/]/.test(p)) : [dfName, `${dfName}.dockerignore`]);
+
+  const stop = new AbortController();
+  const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal;
+  const session = await openSession(client, {
+    name: path.basename(context.files.root),
+    sharedKey: sharedKeyFor(context.files.root),
+    locals: new Map([
+      ['context', contextLocal],
+      ['dockerfile', dockerfileLocal],
+    ]),
+    signal,
+    onLocal: (local, files) => emit({ kind: 'context', local, files }),
+  });
+
+  const buildId = randomBytes(16).toString('hex');
+  const q = new URLSearchParams({ version: '2', session: session.id, remote: 'client-session', dockerfile: dfName, buildid: buildId });
+  for (const t of options.tags ?? []) q.append('t', t);
+  if (options.buildArgs && Object.keys(options.buildArgs).length) q.set('buildargs', JSON.stringify(options.buildArgs));
+  if (options.labels && Object.keys(options.labels).length) q.set('labels', JSON.stringify(options.labels));
+  if (options.target) q.set('target', options.target);
+  if (options.noCache) q.set('nocache', '1');
+
+  const cancelOnEngine = () => {
+    void client.request('POST', '/build/cancel', 'cancel the build', { query: { id: buildId }, timeoutMs: CANCEL_TIMEOUT_MS }).catch(() => undefined);
+  };
+  run.signal?.addEventListener('abort', cancelOnEngine, { once: true });
+
+  const tracker = new StatusTracker(emit, (name) => locateBuildkitStep(name, dfText, dockerfile.path), dockerfile.path);
+  let imageId = '';
+  let engineError: string | undefined;
+  try {
+    const { response } = await streamRequest(client, { method: 'POST', path: `/build?${q.toString()}`, signal, headTimeoutMs: BUILD_HEAD_TIMEOUT_MS, what: 'the build' });
+    const lines = new JsonLines();
+    const handle = (msg: unknown) => {
+      const m = msg as { id?: string; aux?: unknown; error?: string; errorDetail?: { message?: string }; stream?: string };
+      if (m.id === 'moby.buildkit.trace' && typeof m.aux === 'string') tracker.push(decodeStatus(Buffer.from(m.aux, 'base64')));
+      else if (m.id === 'moby.image.id') imageId = (m.aux as { ID?: string })?.ID ?? imageId;
+      else if (m.errorDetail || m.error) engineError ??= m.errorDetail?.message ?? m.error;
+      else if (m.stream) emit({ kind: 'message', text: m.stream });
+    };
+    await new Promise<void>((resolve, reject) => {
+      response.on('data', (c: Buffer) => {
+        try {
+          lines.push(c).forEach(handle);
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+      response.once('end', () => {
+        try {
+          lines.end().forEach(handle);
+        } catch {
+          /* a cut last line */
+        }
+        resolve();
+      });
+      response.once('error', reject);
+      response.once('close', () => (signal.aborted ? reject(signal.reason as Error) : resolve()));
+    });
+  } catch (err) {
+    if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
+    throw err;
+  } finally {
+    run.signal?.removeEventListener('abort', cancelOnEngine);
+    stop.abort();
+    session.close();
+  }
+  if (engineError !== undefined || !imageId) {
+    const failed = tracker.failed;
+    let message = engineError ?? 'the engine ended the build without an image';
+    if (syntax && !failed) message = `the Dockerfile asks for the frontend image "${syntax}" (# syntax=), which the engine could not get: ${message}`;
+    throw new BuildError(failed ? `${failed.name}: ${message}` : message, 'buildkit', failed ? { name: failed.name, location: failed.location } : undefined);
+  }
+  return { imageId, builder: 'buildkit', durationMs: Date.now() - started, cachedSteps: tracker.cachedSteps };
+}

@@ -1,0 +1,169 @@
+// The protobuf wire format, only as far as the build session needs it.
+//
+// Why hand-written and not protobufjs: the session speaks six small messages
+// (fsutil's Packet and Stat, BuildKit's StatusResponse family, the health and
+// auth replies) and uses varints, length-delimited fields and nothing else.
+// This file is ~120 lines; protobufjs would add a dependency and a runtime
+// load for descriptors we would still have to write. Field numbers are copied
+// from the .proto files named beside each message (fsutil types/*.proto,
+// buildkit api/services/control/control.proto, solver/pb/ops.proto).
+
+export const enum WireType {
+  Varint = 0,
+  Fixed64 = 1,
+  Bytes = 2,
+  Fixed32 = 5,
+}
+
+/** Appends fields to a growing list of chunks; `finish()` joins them. */
+export class ProtoWriter {
+  private readonly parts: Uint8Array[] = [];
+
+  private varint(v: bigint | number): void {
+    let n = BigInt.asUintN(64, BigInt(v));
+    const out: number[] = [];
+    while (n >= 0x80n) {
+      out.push(Number(n & 0x7fn) | 0x80);
+      n >>= 7n;
+    }
+    out.push(Number(n));
+    this.parts.push(Uint8Array.from(out));
+  }
+
+  private tag(field: number, type: WireType): void {
+    this.varint((field << 3) | type);
+  }
+
+  /** A varint field; proto3 leaves zero values out, so do we. */
+  uint(field: number, v: number | bigint): this {
+    if (v === 0 || v === 0n) return this;
+    this.tag(field, WireType.Varint);
+    this.varint(v);
+    return this;
+  }
+
+  bytes(field: number, v: Uint8Array | undefined, keepEmpty = false): this {
+    if (!v || (v.length === 0 && !keepEmpty)) return this;
+    this.tag(field, WireType.Bytes);
+    this.varint(v.length);
+    this.parts.push(v);
+    return this;
+  }
+
+  string(field: number, v: string | undefined): this {
+    return v ? this.bytes(field, Buffer.from(v, 'utf8')) : this;
+  }
+
+  /** An embedded message (always written, even empty: presence matters for messages). */
+  message(field: number, w: ProtoWriter): this {
+    return this.bytes(field, w.finish(), true);
+  }
+
+  finish(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+export interface ProtoField {
+  field: number;
+  type: WireType;
+  /** Varints as bigint (int64 fields such as times and sizes exceed 2^53). */
+  varint?: bigint;
+  bytes?: Buffer;
+}
+
+/** Reads every field of one message; unknown wire types fail (the stream is corrupt). */
+export function readFields(buf: Buffer): ProtoField[] {
+  const out: ProtoField[] = [];
+  let pos = 0;
+  const varint = (): bigint => {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      if (pos >= buf.length) throw new Error('protobuf: truncated varint');
+      const b = buf[pos++];
+      result |= BigInt(b & 0x7f) << shift;
+      if (!(b & 0x80)) return result;
+      shift += 7n;
+      if (shift > 70n) throw new Error('protobuf: varint too long');
+    }
+  };
+  while (pos < buf.length) {
+    const key = Number(varint());
+    const field = key >>> 3;
+    const type = (key & 7) as WireType;
+    switch (type) {
+      case WireType.Varint:
+        out.push({ field, type, varint: varint() });
+        break;
+      case WireType.Bytes: {
+        const len = Number(varint());
+        if (pos + len > buf.length) throw new Error('protobuf: truncated field');
+        out.push({ field, type, bytes: buf.subarray(pos, pos + len) });
+        pos += len;
+        break;
+      }
+      case WireType.Fixed64:
+        out.push({ field, type, bytes: buf.subarray(pos, pos + 8) });
+        pos += 8;
+        break;
+      case WireType.Fixed32:
+        out.push({ field, type, bytes: buf.subarray(pos, pos + 4) });
+        pos += 4;
+        break;
+      default:
+        throw new Error(`protobuf: unsupported wire type ${type as number}`);
+    }
+  }
+  return out;
+}
+
+/** Small helpers for decoders: the last value of a scalar field wins, as protobuf says. */
+export class ProtoMessage {
+  constructor(readonly fields: ProtoField[]) {}
+
+  static parse(buf: Buffer): ProtoMessage {
+    return new ProtoMessage(readFields(buf));
+  }
+
+  private last(field: number): ProtoField | undefined {
+    for (let i = this.fields.length - 1; i >= 0; i--) if (this.fields[i].field === field) return this.fields[i];
+    return undefined;
+  }
+
+  int(field: number): number {
+    const v = this.last(field)?.varint;
+    return v === undefined ? 0 : Number(BigInt.asIntN(64, v));
+  }
+
+  bool(field: number): boolean {
+    return this.int(field) !== 0;
+  }
+
+  bytes(field: number): Buffer | undefined {
+    return this.last(field)?.bytes;
+  }
+
+  string(field: number): string {
+    return this.bytes(field)?.toString('utf8') ?? '';
+  }
+
+  message(field: number): ProtoMessage | undefined {
+    const b = this.bytes(field);
+    return b ? ProtoMessage.parse(b) : undefined;
+  }
+
+  repeated(field: number): Buffer[] {
+    return this.fields.filter((f) => f.field === field && f.bytes).map((f) => f.bytes!);
+  }
+
+  messages(field: number): ProtoMessage[] {
+    return this.repeated(field).map((b) => ProtoMessage.parse(b));
+  }
+
+  /** A google.protobuf.Timestamp field as epoch milliseconds; undefined when unset. */
+  timestampMs(field: number): number | undefined {
+    const ts = this.message(field);
+    return ts ? ts.int(1) * 1000 + Math.floor(ts.int(2) / 1e6) : undefined;
+  }
+}
