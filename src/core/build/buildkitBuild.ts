@@ -124,7 +124,11 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
   if (engineError !== undefined || !imageId) {
     const failed = tracker.failed;
     let message = engineError ?? 'the engine ended the build without an image';
-    if (syntax && !failed) message = `the Dockerfile asks for the frontend image "${syntax}" (# syntax=), which the engine could not get: ${message}`;
+    const frontendFailed = syntax !== undefined && (!failed || failed.name.includes(syntax.replace(/^docker\.io\//, '')) || /frontend gateway/.test(message));
+    if (frontendFailed) {
+      message = `the Dockerfile's "# syntax=${syntax}" line asks the engine for that frontend image, and it could not get it (remove the line to use the engine's built-in frontend): ${message}`;
+      throw new BuildError(message, 'buildkit', failed ? { name: failed.name, location: failed.location } : undefined);
+    }
     throw new BuildError(failed ? `${failed.name}: ${message}` : message, 'buildkit', failed ? { name: failed.name, location: failed.location } : undefined);
   }
   return { imageId, builder: 'buildkit', durationMs: Date.now() - started, cachedSteps: tracker.cachedSteps };

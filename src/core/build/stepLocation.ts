@@ -12,26 +12,36 @@ import type { SourceLocation } from './buildTypes';
 
 interface Located {
   keyword: string;
+  /** The instruction's text, blanks collapsed, for a fallback match. */
+  text: string;
   range: SourceLocation['range'];
 }
 
+// dockerfile2llb numbers the steps that make vertices: FROM when it names an
+// image (not an earlier stage) and every instruction but ARG.
 function stagesOf(text: string): { name?: string; steps: Located[] }[] {
   const stages: { name?: string; steps: Located[] }[] = [];
   for (const ins of parseDockerfile(text).instructions) {
+    const located = { keyword: ins.keyword, text: collapse(`${ins.keyword} ${ins.args}`), range: ins.range };
     if (ins.keyword === 'FROM') {
-      const m = /\s+as\s+(\S+)\s*$/i.exec(ins.rest);
-      stages.push({ name: m?.[1]?.toLowerCase(), steps: [] });
+      const m = /^(?:--\S+\s+)*(\S+)(?:\s+as\s+(\S+))?\s*$/i.exec(ins.args.trim());
+      const base = m?.[1]?.toLowerCase();
+      const fromStage = stages.some((s) => s.name === base);
+      stages.push({ name: m?.[2]?.toLowerCase(), steps: fromStage ? [] : [located] });
+      continue;
     }
-    stages.at(-1)?.steps.push({ keyword: ins.keyword, range: ins.range });
+    if (ins.keyword !== 'ARG') stages.at(-1)?.steps.push(located);
   }
   return stages;
 }
 
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
 /** BuildKit's vertex name → the instruction's range; undefined for internal vertices ("[internal] load ..."). */
 export function locateBuildkitStep(vertexName: string, text: string, file: string): SourceLocation | undefined {
-  const m = /^\[(?:(?:\S+\/\S+)\s+)?(?:(\S+)\s+)?(\d+)\/(\d+)\]\s+(\S+)/.exec(vertexName);
+  const m = /^\[(?:(?:\S+\/\S+)\s+)?(?:(\S+)\s+)?(\d+)\/(\d+)\]\s+((\S+).*)$/s.exec(vertexName);
   if (!m) return undefined;
-  const [, stageLabel, n, total, keyword] = m;
+  const [, stageLabel, n, total, shown, keyword] = m;
   const stages = stagesOf(text);
   const candidates = stageLabel
     ? stages.filter((s, i) => s.name === stageLabel.toLowerCase() || `stage-${i}` === stageLabel)
@@ -41,6 +51,11 @@ export function locateBuildkitStep(vertexName: string, text: string, file: strin
   for (const stage of candidates) {
     const step = stage.steps[Number(n) - 1];
     if (step && step.keyword === keyword.toUpperCase()) return { file, range: step.range };
+  }
+  // Numbering differs between BuildKit versions; the text (before variables are expanded) often still matches.
+  for (const stage of candidates) {
+    const step = stage.steps.find((s) => s.text === collapse(shown));
+    if (step) return { file, range: step.range };
   }
   return undefined;
 }
