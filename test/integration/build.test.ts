@@ -20,13 +20,13 @@ interface ImageInspect {
 }
 
 /** Processes on this host whose command line holds `needle` (BuildKit runs steps with runc, not as containers). */
-function processesWith(needle: string): string[] {
+function processesWith(needle: string | RegExp): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(needle)) out.push(`${pid}: ${cmd}`);
+      if (typeof needle === 'string' ? cmd.includes(needle) : needle.test(cmd)) out.push(`${pid}: ${cmd}`);
     } catch {
       /* gone */
     }
@@ -125,13 +125,15 @@ describe('build (real engine)', function () {
     const abort = new AbortController();
     let sawSleep = false;
     let runningBefore: string[] = [];
+    let runcBefore: string[] = [];
     const build = buildImage(client, { context: fixture('slow'), labels: testLabels(), buildArgs: { NONCE: nonce } }, {
       signal: abort.signal,
       onProgress: (p) => {
         if (p.kind === 'log' && p.text.includes(nonce)) {
           sawSleep = true;
           setTimeout(() => {
-            runningBefore = processesWith(nonce);
+            runningBefore = processesWith(/^sleep 30\s*$/);
+            runcBefore = processesWith(/^runc .* run --bundle \/var\/lib\/docker\/buildkit\/executor\//);
             abort.abort();
           }, 300);
         }
@@ -148,11 +150,15 @@ describe('build (real engine)', function () {
     assert.ok(Date.now() - t0 < 25_000, `the build ended ${Date.now() - t0} ms after starting (sleep is 30 s)`);
     let left: string[] = [];
     for (let i = 0; i < 50; i++) {
-      left = processesWith(nonce);
+      left = processesWith(/^sleep 30\s*$/).filter((p) => runningBefore.includes(p));
       if (!left.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.deepEqual(left, [], 'no step process is left running');
+    // The runc that ran the step (a child of dockerd) is gone too.
+    assert.ok(runcBefore.length > 0, 'the step ran under runc');
+    const runcLeft = processesWith(/^runc .* run --bundle /).filter((p) => runcBefore.includes(p));
+    assert.deepEqual(runcLeft, [], 'the step\'s runc is gone');
     const next = await buildImage(client, { context: fixture('multistage'), target: 'app', labels: testLabels() });
     assert.ok(next.imageId.startsWith('sha256:'));
   });
