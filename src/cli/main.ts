@@ -4,6 +4,7 @@ import { resolveEngines } from '../core/engine/contexts';
 import { formatEndpoint } from '../core/engine/endpoint';
 import { EngineError } from '../core/engine/errors';
 import { version } from '../../package.json';
+import { runBuild } from './build';
 import { runBuildContext } from './buildContext';
 import { runLint } from './lint';
 import { runRegistryCommand } from './registry';
@@ -19,6 +20,8 @@ Commands:
   context show [--json] [--ping]  the engine Berth would use and why (--ping: connect and report its version)
   lint [options] FILE... | -      lint Dockerfiles (hadolint rules and config; "berth lint --help" for options)
   validate [options] FILE... | -  validate Compose files and Kubernetes manifests ("berth validate --help")
+  build [DIR] [-f FILE] [-t TAG] [--build-arg K=V] [--target STAGE] [--no-cache] [--label K=V] [--progress plain|json]
+                                  build an image (BuildKit through the engine API; "berth build --help")
   build-context [DIR] [options]   what a build of DIR would send, after .dockerignore ("berth build-context --help")
   push IMAGE[:TAG] | pull REF     push or pull through the engine, progress per layer ("berth push --help")
   registry ls URL | tags URL/REPO repositories and tags of a V2 registry
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'lint') return runLint(argv.slice(1), lintIO());
   if (argv[0] === 'validate') return runValidate(argv.slice(1), lintIO());
   if (argv[0] === 'build-context') return runBuildContext(argv.slice(1), lintIO());
+  if (argv[0] === 'build') return runBuild(argv.slice(1), lintIO());
   if (argv[0] === 'push' || argv[0] === 'pull' || argv[0] === 'registry') return runRegistryCommand(argv[0], argv.slice(1), lintIO());
   const args = [...argv];
   const flag = (name: string) => {
