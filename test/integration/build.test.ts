@@ -2,7 +2,9 @@
 // the classic builder: options, cache hits, failed-step locations, the ignore
 // file, a `# syntax=` line that cannot be pulled, and cancel.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildImage } from '../../src/core/build/buildImage';
 import { BuildError, type BuildProgress } from '../../src/core/build/buildTypes';
@@ -81,6 +83,32 @@ describe('build (real engine)', function () {
     const text = logs.join('');
     assert.match(text, /keep\.txt/);
     assert.doesNotMatch(text, /token\.secret|inner\.txt/);
+  });
+
+  it('sends content intact: files over one 32 KiB chunk, empty files, modes and symlinks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-build-'));
+    try {
+      const big = randomBytes(1024 * 1024 + 7);
+      const mid = randomBytes(40 * 1024);
+      writeFileSync(path.join(dir, 'big.bin'), big);
+      writeFileSync(path.join(dir, 'mid.bin'), mid);
+      writeFileSync(path.join(dir, 'empty'), '');
+      writeFileSync(path.join(dir, 'run.sh'), '#!/bin/sh\n');
+      chmodSync(path.join(dir, 'run.sh'), 0o755);
+      symlinkSync('big.bin', path.join(dir, 'link'));
+      writeFileSync(path.join(dir, 'Dockerfile'), `FROM busybox:1.35\nCOPY . /c\nRUN echo ${RUN_ID}-${Date.now()} && cd /c && sha256sum big.bin mid.bin empty && stat -c '%n %a' run.sh && readlink link\n`);
+      const logs: string[] = [];
+      await buildImage(client, { context: dir, labels: testLabels() }, { onProgress: (p) => p.kind === 'log' && logs.push(p.text) });
+      const text = logs.join('');
+      const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      assert.match(text, new RegExp(`${sha(big)}\\s+big\\.bin`));
+      assert.match(text, new RegExp(`${sha(mid)}\\s+mid\\.bin`));
+      assert.match(text, new RegExp(`${sha(Buffer.alloc(0))}\\s+empty`));
+      assert.match(text, /run\.sh 755/);
+      assert.match(text, /^big\.bin$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a failing RUN yields its Dockerfile line', async () => {
