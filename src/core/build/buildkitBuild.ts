@@ -66,6 +66,10 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
     ]),
     signal,
     onLocal: (local, files) => emit({ kind: 'context', local, files }),
+  }).catch((err: unknown) => {
+    // Cancelled while the session was being opened: the same error as a cancel later on.
+    if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
+    throw err;
   });
 
   const buildId = randomBytes(16).toString('hex');
