@@ -64,8 +64,9 @@ function mainStream(model: DockerfileModel): Stream {
   const values = new Values(); // hadolint keeps ARG values across stages
   let shell = DEFAULT_SHELL;
   let stage: StageRef = BEFORE_FROM;
-  const endEnv = new Map<number, Env>();
-  const endShell = new Map<number, ShellState>();
+  // The ENV and SHELL each stage ended with, by stage index + 1 (the instructions before any FROM are -1).
+  const endEnv: Env[] = [];
+  const endShell: ShellState[] = [];
   const pragmas = shellPragmas(model);
   let pragmaAt = 0; // the next pragma to apply
   let pragmaShell: boolean | undefined;
@@ -77,15 +78,15 @@ function mainStream(model: DockerfileModel): Stream {
     const ins = placed[k].instruction;
     if (ins.keyword === 'FROM' || ins.keyword === 'ARG' || ins.keyword === 'ENV') vars = undefined;
     if (ins.keyword === 'FROM') {
-      endEnv.set(stage.index, values.env);
-      endShell.set(stage.index, shell);
+      endEnv[stage.index + 1] = values.env;
+      endShell[stage.index + 1] = shell;
       const s = placed[k].stage; // a FROM is placed in its own stage
       const index = s?.index ?? stage.index + 1;
       stage = new StageOf(index, ins);
       const parent = s?.parent?.index;
-      const parentEnv = parent !== undefined ? endEnv.get(parent) : undefined;
+      const parentEnv = parent !== undefined && parent + 1 < endEnv.length ? endEnv[parent + 1] : undefined;
       values.startStage(parentEnv);
-      shell = (parent !== undefined ? endShell.get(parent) : undefined) ?? DEFAULT_SHELL;
+      shell = (parent !== undefined && parent + 1 < endShell.length ? endShell[parent + 1] : undefined) ?? DEFAULT_SHELL;
     } else if (ins.keyword === 'ARG') declareArgs(ins, values);
     else if (ins.keyword === 'ENV') declareEnv(ins, values);
     else if (ins.keyword === 'SHELL') shell = shellOf(ins);

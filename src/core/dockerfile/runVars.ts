@@ -16,22 +16,24 @@ interface Changes {
 
 /** Variables whose every value is kept, by version (the clock is shared, see Values). */
 class History {
-  private readonly byName = new Map<string, Changes>();
+  /** Made on the first set: most stages set no ENV, and a map per FROM was a good part of a stream's garbage. */
+  private byName: Map<string, Changes> | undefined = undefined;
 
   constructor(private readonly clock: { version: number }) {}
 
   set(name: string, value: string): void {
     const version = ++this.clock.version;
-    const changes = this.byName.get(name);
+    const byName = (this.byName ??= new Map());
+    const changes = byName.get(name);
     if (changes) {
       changes.versions.push(version);
       changes.values.push(value);
-    } else this.byName.set(name, { versions: [version], values: [value] });
+    } else byName.set(name, { versions: [version], values: [value] });
   }
 
   /** The value in force at `version` (undefined when not set by then). */
   at(name: string, version: number): string | undefined {
-    const changes = this.byName.get(name);
+    const changes = this.byName?.get(name);
     if (!changes) return undefined;
     const { versions, values } = changes;
     for (let k = versions.length - 1; k >= 0; k--) if (versions[k] <= version) return values[k];
@@ -41,7 +43,7 @@ class History {
   /** A history holding the current values only (a child stage starts from its parent's ENV). */
   copy(): History {
     const out = new History(this.clock);
-    this.byName.forEach((c, name) => out.set(name, c.values[c.values.length - 1]));
+    this.byName?.forEach((c, name) => out.set(name, c.values[c.values.length - 1]));
     return out;
   }
 }

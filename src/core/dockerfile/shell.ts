@@ -25,10 +25,22 @@ export function commands(text: string, vars?: Vars): Command[] {
   return parseShell(text, vars).commands;
 }
 
+/**
+ * The lists a script's commands and pipes are gathered in, reused from script
+ * to script (parseShell is not re-entered: substitutions gather into lists of
+ * their own). A fresh pair per script grew storage for sixteen entries each,
+ * only to be copied to exact size.
+ */
+const GATHER: Parsed = { commands: [], pipes: [] };
+
 export function parseShell(text: string, vars: Vars = new Map()): Script {
   const lexer = new Lexer(text, 0, text.length, vars);
-  const out: Parsed = { commands: [], pipes: [] };
+  const out = GATHER;
   build(lexer.tokens(), out);
-  // Scripts are kept until the end of the run: exact-size lists (a pushed-to array has room for sixteen).
-  return { text, commands: out.commands.slice(), pipes: out.pipes.length ? out.pipes.slice() : NO_PIPES, endsInComment: lexer.endsInComment };
+  // Scripts are kept until the end of the run: exact-size lists.
+  const script: Script = { text, commands: out.commands.slice(), pipes: out.pipes.length ? out.pipes.slice() : NO_PIPES, endsInComment: lexer.endsInComment };
+  // Emptied by popping: setting `length = 0` would drop the storage, which the next script would grow again.
+  while (out.commands.length) out.commands.pop();
+  while (out.pipes.length) out.pipes.pop();
+  return script;
 }

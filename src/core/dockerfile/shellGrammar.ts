@@ -11,8 +11,17 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const NO_ASSIGNMENTS: Word[] = Object.freeze([]) as unknown as Word[];
 
 /** Groups tokens into simple commands, looking through compound commands. */
+/**
+ * The words of the command being read: one list for every script, with its
+ * length kept apart (`words.length = 0` dropped the list's storage, and each
+ * command grew a new one). build is never re-entered: substitutions are
+ * grouped while their lexer runs, before the grammar reads the outer script.
+ */
+const words: Word[] = [];
+let wordCount = 0;
+
 export function build({ list: tokens, count, inner }: Tokens, out: Parsed) {
-  const words: Word[] = [];
+  wordCount = 0;
   let assignments: Word[] = NO_ASSIGNMENTS;
   const nested: Parsed[] = [];
   const cases: Array<'pattern' | 'body'> = [];
@@ -41,10 +50,10 @@ export function build({ list: tokens, count, inner }: Tokens, out: Parsed) {
         if (t.op === ')') cases[cases.length - 1] = 'body';
         continue;
       }
-      flush(words, assignments, nested, out);
+      flush(assignments, nested, out);
       // Reused: flush copies what it keeps of the words (a command keeps its assignments).
-      words.length = 0;
-      nested.length = 0;
+      wordCount = 0;
+      if (nested.length) nested.length = 0;
       assignments = NO_ASSIGNMENTS;
       if (t.op === '|' || t.op === '|&') out.pipes.push({ start: t.start, end: t.end });
       else if (t.op.startsWith(';;') || t.op === ';&') {
@@ -71,7 +80,7 @@ export function build({ list: tokens, count, inner }: Tokens, out: Parsed) {
       skipWords--;
       continue;
     }
-    if (words.length === 0 && assignments.length === 0) {
+    if (wordCount === 0 && assignments.length === 0) {
       if (w.raw === 'esac') {
         cases.pop();
         continue;
@@ -101,34 +110,44 @@ export function build({ list: tokens, count, inner }: Tokens, out: Parsed) {
         continue;
       }
     }
-    if (words.length === 0 && ASSIGNMENT.test(w.raw)) (assignments === NO_ASSIGNMENTS ? (assignments = []) : assignments).push(w);
-    else words.push(w);
+    if (wordCount === 0 && ASSIGNMENT.test(w.raw)) (assignments === NO_ASSIGNMENTS ? (assignments = []) : assignments).push(w);
+    else if (wordCount < words.length) words[wordCount++] = w;
+    else {
+      words.push(w);
+      wordCount++;
+    }
   }
-  flush(words, assignments, nested, out);
+  flush(assignments, nested, out);
+  // Nor should the word list keep this script's words (slots past wordCount hold earlier commands').
+  words.fill(NO_WORD);
+  wordCount = 0;
   // The list is reused for the next script (see Lexer.tokens): it should not keep this one's words alive.
   tokens.fill(NO_TOKEN, 0, count);
 }
 
 const NO_TOKEN = Object.freeze(new Op('op', '', -1, -1));
+const NO_WORD: Word = Object.freeze({ raw: '', value: '', start: -1, end: -1, literal: true });
 
 /** Ends a simple command: it, then the commands of its substitutions. */
-function flush(words: Word[], assignments: Word[], nested: Parsed[], out: Parsed) {
-  const cmd = words.length ? makeCommand(words, assignments) : undefined;
+function flush(assignments: Word[], nested: Parsed[], out: Parsed) {
+  const cmd = wordCount ? makeCommand(assignments) : undefined;
   if (cmd) out.commands.push(cmd);
-  for (const n of nested) {
-    out.commands.push(...n.commands);
-    out.pipes.push(...n.pipes);
+  for (let k = 0; k < nested.length; k++) {
+    const n = nested[k];
+    for (let j = 0; j < n.commands.length; j++) out.commands.push(n.commands[j]);
+    for (let j = 0; j < n.pipes.length; j++) out.pipes.push(n.pipes[j]);
   }
 }
 
-function makeCommand(words: Word[], assignments: Word[]): Command | undefined {
+/** The command of the first `wordCount` words. */
+function makeCommand(assignments: Word[]): Command | undefined {
   let at = 0;
   const first = words[0].value;
-  if ((first === 'command' || first === 'builtin' || first === 'busybox') && words[1] && !words[1].value.startsWith('-')) at = 1;
+  if ((first === 'command' || first === 'builtin' || first === 'busybox') && wordCount > 1 && !words[1].value.startsWith('-')) at = 1;
   else if (first === 'exec') {
     let j = 1;
-    while (words[j]?.value.startsWith('-')) j += words[j].value === '-a' ? 2 : 1;
-    if (words[j]) at = j;
+    while (j < wordCount && words[j].value.startsWith('-')) j += words[j].value === '-a' ? 2 : 1;
+    if (j < wordCount) at = j;
   }
   const nameWord = words[at];
   // Like ShellCheck, a command whose name is not a literal has no name to judge.
@@ -136,9 +155,9 @@ function makeCommand(words: Word[], assignments: Word[]): Command | undefined {
   return {
     name: nameWord.value,
     nameWord,
-    args: words.slice(at + 1),
+    args: words.slice(at + 1, wordCount),
     assignments,
-    start: (assignments[0] ?? words[0]).start,
-    end: words[words.length - 1].end,
+    start: (assignments.length ? assignments[0] : words[0]).start,
+    end: words[wordCount - 1].end,
   };
 }

@@ -72,7 +72,11 @@ export function hasKeyword(model: DockerfileModel, keyword: string): boolean {
 
 /** Indexes of the stages (-1: before the first FROM) that have an instruction of this keyword. */
 export function stagesWith(model: DockerfileModel, keyword: string): Set<number> {
-  return new Set(instructionsOf(model, keyword).map((p) => p.stage?.index ?? -1));
+  // A loop rather than a mapped list turned into a set: the list was garbage at once.
+  const placed = instructionsOf(model, keyword);
+  const out = new Set<number>();
+  for (let k = 0; k < placed.length; k++) out.add(placed[k].stage?.index ?? -1);
+  return out;
 }
 
 /** Groups instructions by stage; instructions before the first FROM form their own group (key -1). */
