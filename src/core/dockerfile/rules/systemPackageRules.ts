@@ -16,21 +16,16 @@ import { findArg, hasArg, hasFlag, positionals, type Command } from '../shell';
 const APT_GET = ['apt-get'];
 const APT_TAKES_VALUE = ['-t', '--target-release', '-o', '--option', '-c', '--config-file'];
 
-export const dl3008: Rule = {
-  code: 'DL3008',
-  severity: 'warning',
-  message: 'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`',
-  commands: APT_GET,
-  rationale: 'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
-  check(ctx) {
-    eachCommand(ctx, true, APT_GET, (cmd, site) => {
-      if (cmd.name !== 'apt-get' || !hasArg(cmd, 'install')) return;
-      // A version (`=`), a release or local path (`/`) or a .deb file all fix what gets installed.
-      const packages = positionals(cmd, APT_TAKES_VALUE).filter((w) => w.value !== 'install');
-      reportUnpinned(ctx, site, packages, (p) => p.includes('=') || p.includes('/') || p.endsWith('.deb'));
-    });
-  },
-};
+export const dl3008 = pinRule(
+  'DL3008',
+  'Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`',
+  'apt-get',
+  ['install'],
+  APT_TAKES_VALUE,
+  // A version (`=`), a release or local path (`/`) or a .deb file all fix what gets installed.
+  (p) => p.includes('=') || p.includes('/') || p.endsWith('.deb'),
+  'Unpinned packages install whatever the archive holds on the day of the build, so rebuilds are not reproducible and can break without a change to the Dockerfile.',
+);
 
 const APT_FAMILY = new Set(['apt-get', 'apt', 'aptitude']);
 
@@ -117,21 +112,16 @@ export const dl3027: Rule = {
 const APK = ['apk'];
 const APK_TAKES_VALUE = ['-t', '--virtual', '--repository', '-X', '--repositories-file', '-p', '--root', '--arch', '--cache-dir', '--keys-dir'];
 
-export const dl3018: Rule = {
-  code: 'DL3018',
-  severity: 'warning',
-  message: 'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`',
-  commands: APK,
-  rationale: 'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
-  check(ctx) {
-    eachCommand(ctx, true, APK, (cmd, site) => {
-      if (cmd.name !== 'apk' || !hasArg(cmd, 'add')) return;
-      const packages = positionals(cmd, APK_TAKES_VALUE).filter((w) => w.value !== 'add');
-      // `=`, `~`, `<`, `>` constrain the version; a local .apk file is fixed.
-      reportUnpinned(ctx, site, packages, (p) => /[=~<>]/.test(p) || p.endsWith('.apk'));
-    });
-  },
-};
+export const dl3018 = pinRule(
+  'DL3018',
+  'Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`',
+  'apk',
+  ['add'],
+  APK_TAKES_VALUE,
+  // `=`, `~`, `<`, `>` constrain the version; a local .apk file is fixed.
+  (p) => /[=~<>]/.test(p) || p.endsWith('.apk'),
+  'Unpinned Alpine packages follow the repository, so a rebuild can silently pick up a different version.',
+);
 
 export const dl3019: Rule = {
   code: 'DL3019',
@@ -157,6 +147,25 @@ const ZYPPER = ['zypper'];
 const verb = (cmd: Command, verbs: readonly string[]) => findArg(cmd, ...verbs);
 
 /** A "missing -y" rule: `names` running one of `verbs` without one of `yes`. */
+/** "Pin versions": the packages of `<tool> <verb> …` that `pinned` does not accept (one finding each). */
+function pinRule(code: string, message: string, tool: string, verbs: readonly string[], takesValue: readonly string[], pinned: (pkg: string) => boolean, rationale: string): Rule {
+  const tools = [tool];
+  return {
+    code,
+    severity: 'warning',
+    message,
+    commands: tools,
+    rationale,
+    check(ctx) {
+      eachCommand(ctx, true, tools, (cmd, site) => {
+        if (cmd.name !== tool || !hasArg(cmd, ...verbs)) return;
+        const packages = positionals(cmd, takesValue).filter((w) => !verbs.includes(w.value));
+        reportUnpinned(ctx, site, packages, pinned);
+      });
+    },
+  };
+}
+
 function yesRule(code: string, message: string, names: ReadonlySet<string>, verbs: readonly string[], yes: readonly string[], rationale: string): Rule {
   return {
     code,
@@ -272,20 +281,15 @@ export const dl3036 = cleanRule(
   'zypper keeps downloaded packages and metadata in /var/cache/zypp; clean them in the same RUN.',
 );
 
-export const dl3037: Rule = {
-  code: 'DL3037',
-  severity: 'warning',
-  message: 'Specify version with `zypper install -y <package>=<version>`.',
-  commands: ZYPPER,
-  rationale: 'Unpinned packages install whatever the repository holds at build time.',
-  check(ctx) {
-    eachCommand(ctx, true, ZYPPER, (cmd, site) => {
-      if (cmd.name !== 'zypper' || !hasArg(cmd, 'install', 'in')) return;
-      const packages = positionals(cmd, ZYPPER_TAKES_VALUE).filter((w) => w.value !== 'install' && w.value !== 'in');
-      reportUnpinned(ctx, site, packages, (p) => /[=<>]/.test(p) || p.endsWith('.rpm'));
-    });
-  },
-};
+export const dl3037 = pinRule(
+  'DL3037',
+  'Specify version with `zypper install -y <package>=<version>`.',
+  'zypper',
+  ['install', 'in'],
+  ZYPPER_TAKES_VALUE,
+  (p) => /[=<>]/.test(p) || p.endsWith('.rpm'),
+  'Unpinned packages install whatever the repository holds at build time.',
+);
 
 export const dl3038 = yesRule('DL3038', 'Use the -y switch to avoid manual input `dnf install -y <package>`', DNF_NAMES, ['install', 'in', 'groupinstall', 'localinstall', 'reinstall'], ['-y', '--assumeyes'], 'A build cannot answer the confirmation prompt; without `-y` dnf aborts.');
 
