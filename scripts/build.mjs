@@ -42,6 +42,8 @@ const lazyModules = [
   { filter: /^\.\/languageFeatures$/, chunk: 'languageFeatures.js', entry: 'src/vscode/languageFeatures.ts' },
   // Only the import written in lazyBuildContext.ts: the walker and matcher load on first use.
   { filter: /^\.\/buildContextDocument$/, chunk: 'buildContext.js', entry: 'src/vscode/buildContextDocument.ts' },
+  // Only the import written in lazyWorkflows.ts: build, run, push and registries load on first use.
+  { filter: /^\.\/workflows\/workflowCommands$/, chunk: 'workflows.js', entry: 'src/vscode/workflows/workflowCommands.ts' },
 ];
 const lazyApart = {
   name: 'lazy-apart',
@@ -57,6 +59,7 @@ const builds = [
   { ...common, stdin: precompiledComposeSchema(), outfile: `dist/${lazyModules[0].chunk}` },
   { ...common, entryPoints: [lazyModules[2].entry], outfile: `dist/${lazyModules[2].chunk}`, plugins: [dockerodeApart, lazyApart] },
   { ...common, entryPoints: [lazyModules[3].entry], outfile: `dist/${lazyModules[3].chunk}`, plugins: [dockerodeApart, lazyApart] },
+  { ...common, entryPoints: [lazyModules[4].entry], outfile: `dist/${lazyModules[4].chunk}`, plugins: [dockerodeApart, lazyApart] },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -4,6 +4,7 @@
 
 import { buildImage } from '../core/build/buildImage';
 import { BuildError, type BuildProgress } from '../core/build/buildTypes';
+import { plainLine } from '../core/build/progressText';
 import { ContextError } from '../core/buildcontext/contextError';
 import { EngineClient } from '../core/engine/client';
 import { resolveEngines } from '../core/engine/contexts';
@@ -131,23 +132,5 @@ export async function runBuild(argv: string[], io: LintIO): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     client.dispose();
-  }
-}
-
-function plainLine(p: BuildProgress): string | undefined {
-  switch (p.kind) {
-    case 'builder':
-      return `builder: ${p.builder} (${p.why})\n`;
-    case 'vertex':
-      if (p.state === 'started') return undefined;
-      return `${p.state === 'cached' ? 'CACHED' : p.state === 'error' ? 'ERROR ' : 'DONE  '} ${p.name}${p.durationMs !== undefined && p.state !== 'cached' ? ` ${(p.durationMs / 1000).toFixed(1)}s` : ''}${p.error ? `: ${p.error}` : ''}\n`;
-    case 'log':
-      return p.text.replace(/^(?=.)/gm, '  | ');
-    case 'warning':
-      return `WARN   ${p.message}${p.location ? ` (${p.location.file}:${p.location.range.start.line + 1})` : ''}\n`;
-    case 'message':
-      return p.text;
-    default:
-      return undefined;
   }
 }

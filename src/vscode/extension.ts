@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { BerthApi, createApi } from './api';
 import { registerBuildContext } from './lazyBuildContext';
+import { registerWorkflows } from './lazyWorkflows';
 import { containerCommands } from './commands/containerCommands';
 import { engineCommands, viewCommands } from './commands/engineCommands';
 import { resourceCommands } from './commands/resourceCommands';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     ...viewCommands(services),
     ...registerLanguageFeatures(context.extensionUri, subs),
     ...registerBuildContext(subs),
+    ...registerWorkflows(context, services),
   };
   for (const [id, handler] of Object.entries(commands)) subs.push(registerCommand(id, handler, log));
   // The status bar names the engine: resolve after activation returns (two small file reads, no engine call).
