@@ -40,8 +40,8 @@ const mocha = ['node_modules/.bin/mocha'];
 if (wanted.includes('integration') || wanted.includes('e2e')) {
   if (!(await run('provision engine', 'bash', ['scripts/provision.sh']))) finish();
 }
-// Three local registries (open, basic auth, token auth) for the registry integration tests.
-if (wanted.includes('integration') && !(await run('provision registries', 'bash', ['scripts/provision-registries.sh']))) finish();
+// Three local registries (open, basic auth, token auth) for the registry integration and e2e tests.
+if ((wanted.includes('integration') || wanted.includes('e2e')) && !(await run('provision registries', 'bash', ['scripts/provision-registries.sh']))) finish();
 if (!(await run('build', 'node', ['scripts/build.mjs']))) finish();
 if (!(await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit', '-p', '.']))) finish();
 if (wanted.includes('unit')) await run('unit tests', mocha[0], ['--config', 'test/.mocharc.unit.json'], { parseMocha: true });
