@@ -24,6 +24,8 @@ export interface SourceLocation {
 export type BuildProgress =
   | { kind: 'builder'; builder: 'buildkit' | 'classic'; why: string }
   | { kind: 'context'; local: string; files: number }
+  /** A local's sync has ended (FIN): the files BuildKit asked for, their bytes, the call's duration (first STAT to FIN). */
+  | { kind: 'transfer'; local: string; files: number; bytes: number; ms: number }
   | { kind: 'vertex'; id: string; name: string; state: 'started' | 'completed' | 'cached' | 'error'; durationMs?: number; error?: string; location?: SourceLocation }
   | { kind: 'status'; vertex: string; id: string; current: number; total: number }
   | { kind: 'log'; vertex: string; name: string; stream: number; text: string }

@@ -66,6 +66,7 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
     ]),
     signal,
     onLocal: (local, files) => emit({ kind: 'context', local, files }),
+    onSent: (local, sent) => emit({ kind: 'transfer', local, ...sent }),
   }).catch((err: unknown) => {
     // Cancelled while the session was being opened: the same error as a cancel later on.
     if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');

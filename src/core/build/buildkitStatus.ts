@@ -61,6 +61,9 @@ interface VertexState {
   name: string;
   started: boolean;
   done: boolean;
+  /** When it last completed: a later start re-opens it. */
+  completedMs?: number;
+  cachedCounted: boolean;
 }
 
 /** Turns status snapshots into progress events; `locate` maps a step's name to its Dockerfile range. */
@@ -96,13 +99,24 @@ export class StatusTracker {
   private vertex(v: VertexMsg): void {
     let st = this.vertices.get(v.digest);
     if (!st) {
-      st = { name: v.name, started: false, done: false };
+      st = { name: v.name, started: false, done: false, cachedCounted: false };
       this.vertices.set(v.digest, st);
     }
-    if (st.done) return;
+    // BuildKit may complete a vertex and start it again: the local source "[internal] load
+    // build context" is reported done at once (started = completed, while the solver computes
+    // its cache key) and then started anew for the real sync. A start after the last completion
+    // re-opens it, so its final event carries the sync's real duration (the docker CLI's
+    // progress shows the same). A repeat of the same snapshot changes nothing; an error is final.
+    if (st.done) {
+      const restarted = v.startedMs !== undefined && st.completedMs !== undefined && v.startedMs > st.completedMs;
+      if (!restarted) return;
+      st.done = false;
+      st.started = false;
+    }
     const durationMs = v.startedMs !== undefined && v.completedMs !== undefined ? Math.max(0, v.completedMs - v.startedMs) : undefined;
     if (v.error) {
       st.done = true;
+      st.completedMs = Infinity; // never re-opened
       const location = this.locate(v.name);
       this.failed ??= { name: v.name, error: v.error, location };
       this.emit({ kind: 'vertex', id: v.digest, name: v.name, state: 'error', durationMs, error: v.error, location });
@@ -110,7 +124,11 @@ export class StatusTracker {
     }
     if (v.completedMs !== undefined) {
       st.done = true;
-      if (v.cached) this.cachedSteps++;
+      st.completedMs = v.completedMs;
+      if (v.cached && !st.cachedCounted) {
+        st.cachedCounted = true;
+        this.cachedSteps++;
+      }
       this.emit({ kind: 'vertex', id: v.digest, name: v.name, state: v.cached ? 'cached' : 'completed', durationMs });
       return;
     }

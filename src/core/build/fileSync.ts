@@ -108,8 +108,19 @@ export function narrowEntries(entries: readonly ContextEntry[], includes: readon
   return entries.filter((e) => keep.has(e.path));
 }
 
+/** What one DiffCopy call sent: the files BuildKit asked for and their bytes. */
+export interface SyncSent {
+  files: number;
+  bytes: number;
+  ms: number;
+}
+
 /** The DiffCopy handler for the named locals. */
-export function fileSyncHandler(dirs: ReadonlyMap<string, (includes: string[]) => Promise<SyncedDir>>, onLocal?: (name: string, files: number) => void): GrpcHandler {
+export function fileSyncHandler(
+  dirs: ReadonlyMap<string, (includes: string[]) => Promise<SyncedDir>>,
+  onLocal?: (name: string, files: number) => void,
+  onSent?: (name: string, sent: SyncSent) => void,
+): GrpcHandler {
   return async (call: GrpcCall) => {
     const meta = decodeMetadata(call.metadata);
     const name = meta.get('dir-name')?.[0] ?? '';
@@ -119,11 +130,14 @@ export function fileSyncHandler(dirs: ReadonlyMap<string, (includes: string[]) =
     const dir = await source(includes);
     const entries = narrowEntries(dir.entries, includes);
     onLocal?.(name, entries.length);
-    await sendEntries(call, dir.root, entries);
+    const t0 = performance.now();
+    const sent = { files: 0, bytes: 0 };
+    await sendEntries(call, dir.root, entries, sent);
+    onSent?.(name, { ...sent, ms: performance.now() - t0 });
   };
 }
 
-async function sendEntries(call: GrpcCall, root: string, entries: readonly ContextEntry[]): Promise<void> {
+async function sendEntries(call: GrpcCall, root: string, entries: readonly ContextEntry[], sent: { files: number; bytes: number }): Promise<void> {
   const requestable = new Map<number, ContextEntry>();
   const listing = (async () => {
     for (let i = 0; i < entries.length; i++) {
@@ -155,6 +169,8 @@ async function sendEntries(call: GrpcCall, root: string, entries: readonly Conte
       const e = requestable.get(p.id);
       if (!e) throw new Error(`invalid file id ${p.id}`);
       requestable.delete(p.id);
+      sent.files++;
+      sent.bytes += e.size;
       while (inFlight.size >= SENDERS) await Promise.race(inFlight);
       track(sendFile(call, root, p.id, e));
     } else if (p.type === PacketType.Fin) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EngineClient } from '../engine/client';
 import { hijack } from './engineHttp';
-import { fileSyncHandler, FILESYNC_DIFFCOPY, type SyncedDir } from './fileSync';
+import { fileSyncHandler, FILESYNC_DIFFCOPY, type SyncedDir, type SyncSent } from './fileSync';
 import { serveGrpc, type GrpcConnection, type GrpcHandler } from './grpcServer';
 import { ProtoWriter } from './protoWire';
 
@@ -37,6 +37,8 @@ export interface SessionOptions {
   locals: ReadonlyMap<string, (includes: string[]) => Promise<SyncedDir>>;
   signal?: AbortSignal;
   onLocal?: (name: string, files: number) => void;
+  /** A local's sync ended: what BuildKit asked for and how long the call took. */
+  onSent?: (name: string, sent: SyncSent) => void;
   onError?: (err: Error) => void;
 }
 
@@ -48,7 +50,7 @@ export async function openSession(client: EngineClient, opts: SessionOptions): P
   const id = randomBytes(16).toString('hex');
   const handlers = new Map<string, GrpcHandler>([
     [HEALTH_CHECK, healthCheck],
-    [FILESYNC_DIFFCOPY, fileSyncHandler(opts.locals, opts.onLocal)],
+    [FILESYNC_DIFFCOPY, fileSyncHandler(opts.locals, opts.onLocal, opts.onSent)],
     [AUTH_CREDENTIALS, anonymousCredentials],
   ]);
   const socket = await hijack(

@@ -44,6 +44,28 @@ describe('build: BuildKit status decoding', () => {
     assert.equal(t.failed?.location?.range.start.line, 2);
   });
 
+  it('re-opens a vertex BuildKit starts again after completing it (the build context: done at once, then the real sync)', () => {
+    const events: BuildProgress[] = [];
+    const t = new StatusTracker((e) => events.push(e), () => undefined, 'Dockerfile');
+    const push = (...v: ProtoWriter[]) => t.push(decodeStatus(v.reduce((w, x) => w.message(1, x), new ProtoWriter()).finish()));
+    const ctx = '[internal] load build context';
+    push(vertex('c', ctx, { started: 100, completed: 100 }));
+    push(vertex('c', ctx, { started: 100, completed: 100 })); // the same snapshot again: nothing new
+    push(vertex('c', ctx, { started: 103 }));
+    push(vertex('c', ctx, { started: 103, completed: 2903 }));
+    push(vertex('d', 'RUN x', { started: 5, completed: 6, cached: true }), vertex('d', 'RUN x', { started: 7, completed: 8, cached: true }));
+    push(vertex('e', 'RUN y', { started: 10, completed: 20, error: 'boom' }), vertex('e', 'RUN y', { started: 30 }));
+    assert.deepEqual(events.map((e) => e.kind === 'vertex' && `${e.name}:${e.state}:${e.durationMs ?? ''}`), [
+      `${ctx}:completed:0`,
+      `${ctx}:started:`,
+      `${ctx}:completed:2800`,
+      'RUN x:cached:1',
+      'RUN x:cached:1',
+      'RUN y:error:10',
+    ]);
+    assert.equal(t.cachedSteps, 1, 'a vertex counts once as cached');
+  });
+
   it("locates steps as dockerfile2llb numbers them (stage names, no ARG, no FROM of a stage)", () => {
     const text = 'ARG V=1\nFROM busybox AS base\nARG X\nRUN a\n\nFROM base AS app\nCOPY . /x\nRUN b\n';
     assert.equal(locateBuildkitStep('[base 2/2] RUN a', text, 'D')?.range.start.line, 3);
