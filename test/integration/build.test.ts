@@ -7,6 +7,11 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildImage } from '../../src/core/build/buildImage';
+import { buildkitBuild } from '../../src/core/build/buildkitBuild';
+import { resolveBuildFiles } from '../../src/core/buildcontext/buildFiles';
+import { ContextError } from '../../src/core/buildcontext/contextError';
+import type { ContextWalk } from '../../src/core/buildcontext/contextWalk';
+import { IgnoreMatcher } from '../../src/core/buildcontext/dockerignore';
 import { BuildError, type BuildProgress } from '../../src/core/build/buildTypes';
 import type { EngineClient } from '../../src/core/engine/client';
 import { cleanupRun, newClient, RUN_ID, testLabels, testName } from './support';
@@ -189,5 +194,24 @@ describe('build (real engine)', function () {
     assert.deepEqual(runcLeft, [], 'the step\'s runc is gone');
     const next = await buildImage(client, { context: fixture('multistage'), target: 'app', labels: testLabels() });
     assert.ok(next.imageId.startsWith('sha256:'));
+  });
+
+  it('a walk that fails while the build is under way stops it with the walk\'s own error, the context unsent', async () => {
+    // The walk runs while the session opens (buildImage); here it fails once the engine has asked for the Dockerfile.
+    const files = await resolveBuildFiles(fixture('multistage'));
+    const walk = new Promise<ContextWalk>((_, reject) => setTimeout(() => reject(new ContextError('cannot read "secret" in the build context: permission denied. Nothing was sent', 'secret')), 400));
+    walk.catch(() => undefined);
+    const events: BuildProgress[] = [];
+    const t0 = Date.now();
+    const err = await buildkitBuild(client, { files, matcher: new IgnoreMatcher([]), walk }, { context: fixture('multistage'), target: 'app', labels: testLabels() }, { onProgress: (p) => events.push(p) }).then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e as Error,
+    );
+    assert.ok(err instanceof ContextError, `${err.name}: ${err.message}`);
+    assert.match(err.message, /cannot read "secret"/);
+    assert.ok(Date.now() - t0 < 10_000, `ended ${Date.now() - t0} ms after starting`);
+    assert.ok(!events.some((e) => e.kind === 'transfer' && e.local === 'context' && e.files > 1), 'no context content was sent');
+    const next = await buildImage(client, { context: fixture('multistage'), target: 'app', labels: testLabels() });
+    assert.ok(next.imageId.startsWith('sha256:'), 'the next build works');
   });
 });

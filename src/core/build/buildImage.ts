@@ -1,4 +1,4 @@
-import { readBuildContext } from '../buildcontext/buildContext';
+import { startBuildContext } from '../buildcontext/buildContext';
 import type { EngineClient } from '../engine/client';
 import { buildkitBuild, type RunOptions } from './buildkitBuild';
 import type { BuildOptions, BuildResult } from './buildTypes';
@@ -6,7 +6,12 @@ import { classicBuild } from './classicBuild';
 import { streamRequest } from './engineHttp';
 
 // The public entry of a build: read the context as `berth build-context` does
-// (same files, same ignore rules), choose the builder, run it.
+// (same files, same ignore rules), choose the builder, run it. The walk of the
+// context starts first and runs while the builder is chosen and (BuildKit)
+// the session opens: the engine asks for the context only after it has read
+// the Dockerfile and the ignore file, and on a large context the walk is a
+// good part of a no-change rebuild. The classic builder waits for it (its
+// tar is made from it).
 //
 // BuildKit is the default wherever the engine has it. `/_ping`'s
 // Builder-Version says what the engine prefers, but Docker 20.10 answers "1"
@@ -32,8 +37,20 @@ export async function chooseBuilder(client: EngineClient, wanted: BuildOptions['
 }
 
 export async function buildImage(client: EngineClient, options: BuildOptions, run: RunOptions = {}): Promise<BuildResult> {
-  const context = await readBuildContext(options.context, { dockerfile: options.dockerfile, cwd: options.cwd, signal: run.signal });
-  const { builder, why } = await chooseBuilder(client, options.builder ?? 'auto', run.signal);
-  run.onProgress?.({ kind: 'builder', builder, why });
-  return builder === 'buildkit' ? buildkitBuild(client, context, options, run) : classicBuild(client, context, options, run);
+  // Stops the walk when the build ends before it does (the ping failed, the build was refused).
+  const walkStop = new AbortController();
+  const signal = run.signal ? AbortSignal.any([run.signal, walkStop.signal]) : walkStop.signal;
+  const context = await startBuildContext(options.context, { dockerfile: options.dockerfile, cwd: options.cwd, signal });
+  try {
+    const { builder, why } = await chooseBuilder(client, options.builder ?? 'auto', run.signal).catch(async (err: unknown) => {
+      // A context that cannot be sent is the first thing to fix (and was reported first when the walk came before the ping).
+      await context.walk;
+      throw err;
+    });
+    run.onProgress?.({ kind: 'builder', builder, why });
+    if (builder === 'buildkit') return await buildkitBuild(client, context, options, run);
+    return await classicBuild(client, { files: context.files, ignore: context.ignore, walk: await context.walk }, options, run);
+  } finally {
+    walkStop.abort();
+  }
 }

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { BuildContext } from '../buildcontext/buildContext';
-import { buildFileEntries } from '../buildcontext/contextTar';
-import type { ContextEntry } from '../buildcontext/contextWalk';
+import type { PendingBuildContext } from '../buildcontext/buildContext';
+import { literalPaths, walkPaths, withBuildFiles } from '../buildcontext/contextPaths';
 import type { EngineClient } from '../engine/client';
 import { BuildError, type BuildOptions, type BuildProgress, type BuildResult } from './buildTypes';
 import { decodeStatus, JsonLines, StatusTracker } from './buildkitStatus';
 import { streamRequest } from './engineHttp';
-import { namedFiles, type SyncedDir } from './fileSync';
+import { namedFiles, narrowEntries, type SyncedDir } from './fileSync';
 import { openSession, sharedKeyFor } from './session';
 import { locateBuildkitStep } from './stepLocation';
 
@@ -20,6 +19,12 @@ import { locateBuildkitStep } from './stepLocation';
 // status stream. Cancelling posts /build/cancel, closes the /build request
 // and the session: BuildKit cancels the solve when its request's context
 // ends, and a step still running is killed with it.
+//
+// The context's walk may still be running when the build starts (see
+// buildImage): the context local waits for it, the `.dockerignore` request
+// before it does not (contextPaths.ts), and a walk that fails (a file that
+// cannot be read) stops the build with its own error; no byte of the
+// context has been sent then.
 
 const BUILD_HEAD_TIMEOUT_MS = 60_000;
 const CANCEL_TIMEOUT_MS = 5_000;
@@ -29,15 +34,7 @@ export interface RunOptions {
   onProgress?: (p: BuildProgress) => void;
 }
 
-/** fsutil's walk order: path segments compared one by one (a folder before what it holds). */
-function walkOrder(a: ContextEntry, b: ContextEntry): number {
-  const x = a.path.split('/');
-  const y = b.path.split('/');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return x.length - y.length;
-}
-
-export async function buildkitBuild(client: EngineClient, context: BuildContext, options: BuildOptions, run: RunOptions = {}): Promise<BuildResult> {
+export async function buildkitBuild(client: EngineClient, context: PendingBuildContext, options: BuildOptions, run: RunOptions = {}): Promise<BuildResult> {
   const started = Date.now();
   const emit = run.onProgress ?? (() => undefined);
   const dockerfile = context.files.dockerfile;
@@ -47,16 +44,33 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
   const dfText = await readFile(dockerfile.path, 'utf8');
   const syntax = /^#\s*syntax\s*=\s*(\S+)/im.exec(dfText.split('\n').filter((l) => l.startsWith('#')).join('\n'))?.[1];
 
+  const root = context.files.root;
   const contextLocal = async (includes: string[]): Promise<SyncedDir> => {
-    // A narrowed request (BuildKit asking for `.dockerignore`) also sees the build files the ignore file left out, as the CLI's does.
-    if (!includes.length) return { root: context.walk.root, entries: context.walk.entries };
-    return { root: context.walk.root, entries: [...context.walk.entries, ...buildFileEntries(context)].sort(walkOrder) };
+    if (!includes.length) return { root, entries: (await context.walk).entries };
+    // Narrowed (BuildKit asks for `.dockerignore` first): plain paths are looked up as the walk
+    // decides them, without waiting for it; globs and folders need the walk.
+    const literal = literalPaths(includes);
+    const named = literal && walkPaths(root, context.matcher, literal);
+    const entries = named || narrowEntries((await context.walk).entries, includes);
+    // It also sees the build files the ignore file left out, as the CLI's does.
+    return { root, entries: withBuildFiles(root, context.files, entries) };
   };
   const dockerfileLocal = (includes: string[]): Promise<SyncedDir> =>
     namedFiles(dfDir, includes.length ? includes.filter((p) => !/[*?[\\/]/.test(p)) : [dfName, `${dfName}.dockerignore`]);
 
   const stop = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal;
+  let walkFailure: unknown;
+  context.walk.catch((err: unknown) => {
+    if (run.signal?.aborted) return; // the walk stopped with the build
+    walkFailure = err;
+    stop.abort(err);
+  });
+  const fail = (err: unknown): never => {
+    if (walkFailure) throw walkFailure;
+    if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
+    throw err;
+  };
   const session = await openSession(client, {
     name: path.basename(context.files.root),
     sharedKey: sharedKeyFor(context.files.root),
@@ -67,11 +81,7 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
     signal,
     onLocal: (local, files) => emit({ kind: 'context', local, files }),
     onSent: (local, sent) => emit({ kind: 'transfer', local, ...sent }),
-  }).catch((err: unknown) => {
-    // Cancelled while the session was being opened: the same error as a cancel later on.
-    if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
-    throw err;
-  });
+  }).catch(fail); // cancelled while the session was being opened: the same error as a cancel later on
 
   const buildId = randomBytes(16).toString('hex');
   const q = new URLSearchParams({ version: '2', session: session.id, remote: 'client-session', dockerfile: dfName, buildid: buildId });
@@ -119,13 +129,14 @@ export async function buildkitBuild(client: EngineClient, context: BuildContext,
       response.once('close', () => (signal.aborted ? reject(signal.reason as Error) : resolve()));
     });
   } catch (err) {
-    if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
-    throw err;
+    fail(err);
   } finally {
     run.signal?.removeEventListener('abort', cancelOnEngine);
     stop.abort();
     session.close();
   }
+  // The engine's error, when the walk failed, is only about the context local it could not get.
+  if (walkFailure) throw walkFailure;
   if (engineError !== undefined || !imageId) {
     const failed = tracker.failed;
     let message = engineError ?? 'the engine ended the build without an image';

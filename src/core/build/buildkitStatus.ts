@@ -113,7 +113,7 @@ export class StatusTracker {
       st.done = false;
       st.started = false;
     }
-    const durationMs = v.startedMs !== undefined && v.completedMs !== undefined ? Math.max(0, v.completedMs - v.startedMs) : undefined;
+    const durationMs = v.startedMs !== undefined && v.completedMs !== undefined ? Math.max(0, Math.round(v.completedMs - v.startedMs)) : undefined;
     if (v.error) {
       st.done = true;
       st.completedMs = Infinity; // never re-opened

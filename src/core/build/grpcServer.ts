@@ -59,6 +59,8 @@ export interface GrpcCall {
   messages: AsyncIterable<Buffer>;
   /** Sends one message, waiting while HTTP/2 flow control holds the stream back. */
   send(message: Uint8Array): Promise<void>;
+  /** Sends bytes already framed (whole messages, several at once: one write for them all), waiting as `send` does. */
+  sendFramed(frames: Buffer): Promise<void>;
   /** Aborts when the peer cancels the call or the connection goes. */
   signal: AbortSignal;
 }
@@ -120,6 +122,7 @@ async function handleStream(stream: http2.ServerHttp2Stream, rawHeaders: string[
     metadata,
     messages: incoming(stream),
     send: (message) => write(stream, grpcFrame(message)),
+    sendFramed: (frames) => write(stream, frames),
     signal: abort.signal,
   };
   try {
@@ -176,20 +179,37 @@ function incoming(stream: http2.ServerHttp2Stream): AsyncIterable<Buffer> {
   };
 }
 
+// How much may wait in the stream's own buffer before a sender waits for it to
+// drain. Node's default (16 KiB) would stop a sender at every batch of
+// messages, and each stop costs a turn of the event loop while the engine
+// keeps reading; HTTP/2 flow control still bounds what is in flight.
+const WRITE_BUFFER_LIMIT = 1 << 20;
+
+/** Per stream, the one wait for 'drain' that every sender past the limit shares (one listener pair, however many wait). */
+const drains = new WeakMap<http2.ServerHttp2Stream, Promise<void>>();
+
 function write(stream: http2.ServerHttp2Stream, data: Buffer): Promise<void> {
   if (stream.destroyed || stream.closed) return Promise.reject(new GrpcError(GRPC_CANCELLED, 'call closed'));
-  return new Promise((resolve, reject) => {
-    const ok = stream.write(data, (err) => (err ? reject(err) : undefined));
-    if (ok) return resolve();
-    const onDrain = () => {
-      stream.off('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      stream.off('drain', onDrain);
-      reject(new GrpcError(GRPC_CANCELLED, 'call closed'));
-    };
-    stream.once('drain', onDrain);
-    stream.once('close', onClose);
-  });
+  stream.write(data, (err) => (err ? stream.destroy(err) : undefined));
+  if (stream.writableLength < WRITE_BUFFER_LIMIT) return Promise.resolve();
+  // Past the limit, write() has returned false, so 'drain' will come (or 'close').
+  let wait = drains.get(stream);
+  if (!wait) {
+    wait = new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        stream.off('close', onClose);
+        drains.delete(stream);
+        resolve();
+      };
+      const onClose = () => {
+        stream.off('drain', onDrain);
+        drains.delete(stream);
+        reject(new GrpcError(GRPC_CANCELLED, 'call closed'));
+      };
+      stream.once('drain', onDrain);
+      stream.once('close', onClose);
+    });
+    drains.set(stream, wait);
+  }
+  return wait;
 }

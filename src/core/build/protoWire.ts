@@ -20,6 +20,13 @@ export class ProtoWriter {
   private readonly parts: Uint8Array[] = [];
 
   private varint(v: bigint | number): void {
+    if (typeof v === 'number' && v >= 0 && Number.isInteger(v)) {
+      // Numbers without BigInt: the common case (ids, modes, sizes, times as integer doubles).
+      const out = new Uint8Array(varintSize(v));
+      writeVarint(out, 0, v);
+      this.parts.push(out);
+      return;
+    }
     let n = BigInt.asUintN(64, BigInt(v));
     const out: number[] = [];
     while (n >= 0x80n) {
@@ -61,6 +68,85 @@ export class ProtoWriter {
 
   finish(): Buffer {
     return Buffer.concat(this.parts);
+  }
+}
+
+/** Bytes of `v` (a non-negative integer, exact as a double up to 2^64) as a varint. */
+export function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes `v` (a non-negative integer) as a varint at `pos`; returns the position after it. */
+export function writeVarint(buf: Uint8Array, pos: number, v: number): number {
+  // Above 2^31 the bit operators would truncate: divide (exact for integers held in a double).
+  while (v > 0x7fffffff) {
+    buf[pos++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  while (v >= 0x80) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/**
+ * A growing buffer that whole gRPC messages are encoded into, several at a
+ * time, so that many small messages leave in one write (one HTTP/2 DATA
+ * frame's worth and more) instead of one write each. `take()` hands the bytes
+ * over and starts a fresh buffer, so nothing handed over is written again.
+ */
+export class WireBuffer {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(private readonly capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.buf[this.pos++] = b;
+  }
+
+  varint(v: number): void {
+    this.pos = writeVarint(this.buf, this.pos, v);
+  }
+
+  /** A 4-byte big-endian length (the gRPC message prefix). */
+  uint32be(v: number): void {
+    this.buf.writeUInt32BE(v, this.pos);
+    this.pos += 4;
+  }
+
+  utf8(s: string, byteLength: number): void {
+    this.buf.write(s, this.pos, byteLength, 'utf8');
+    this.pos += byteLength;
+  }
+
+  copy(data: Uint8Array): void {
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+  }
+
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.capacity);
+    this.pos = 0;
+    return out;
   }
 }
 
@@ -161,9 +247,9 @@ export class ProtoMessage {
     return this.repeated(field).map((b) => ProtoMessage.parse(b));
   }
 
-  /** A google.protobuf.Timestamp field as epoch milliseconds; undefined when unset. */
+  /** A google.protobuf.Timestamp field as epoch milliseconds (with the fraction: nanoseconds matter when ordering); undefined when unset. */
   timestampMs(field: number): number | undefined {
     const ts = this.message(field);
-    return ts ? ts.int(1) * 1000 + Math.floor(ts.int(2) / 1e6) : undefined;
+    return ts ? ts.int(1) * 1000 + ts.int(2) / 1e6 : undefined;
   }
 }

@@ -96,6 +96,7 @@ export async function walkContext(root: string, matcher: IgnoreMatcher, options:
   const skipped: ContextWalk['skipped'] = [];
   const problems: Array<{ path: string; why: string }> = [];
   const patterns = matcher.size;
+  const uid = process.getuid?.() ?? -1;
 
   const list = (abs: string, rel: string, excludedDir: boolean): fs.Dirent[] => {
     try {
@@ -169,7 +170,9 @@ export async function walkContext(root: string, matcher: IgnoreMatcher, options:
     const st = lstat(abs, rel);
     if (!st) continue;
     if (st.isFile()) {
-      if (checkReadable) {
+      // The owner's read bit decides for the owner (an ACL's owner entry is those bits), so
+      // the access() call, a system call per file, is only made when they do not settle it.
+      if (checkReadable && !(st.uid === uid && st.mode & 0o400)) {
         try {
           fs.accessSync(abs, fs.constants.R_OK);
         } catch (err) {

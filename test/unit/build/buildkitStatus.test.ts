@@ -4,7 +4,7 @@ import type { BuildProgress } from '../../../src/core/build/buildTypes';
 import { ProtoWriter } from '../../../src/core/build/protoWire';
 import { locateBuildkitStep, locateClassicStep } from '../../../src/core/build/stepLocation';
 
-const ts = (ms: number) => new ProtoWriter().uint(1, Math.floor(ms / 1000)).uint(2, (ms % 1000) * 1e6);
+const ts = (ms: number) => new ProtoWriter().uint(1, Math.floor(ms / 1000)).uint(2, Math.round((ms % 1000) * 1e6));
 
 function vertex(digest: string, name: string, o: { started?: number; completed?: number; cached?: boolean; error?: string } = {}): ProtoWriter {
   const v = new ProtoWriter().string(1, digest).string(3, name).uint(4, o.cached ? 1 : 0);
@@ -55,6 +55,8 @@ describe('build: BuildKit status decoding', () => {
     push(vertex('c', ctx, { started: 103, completed: 2903 }));
     push(vertex('d', 'RUN x', { started: 5, completed: 6, cached: true }), vertex('d', 'RUN x', { started: 7, completed: 8, cached: true }));
     push(vertex('e', 'RUN y', { started: 10, completed: 20, error: 'boom' }), vertex('e', 'RUN y', { started: 30 }));
+    // Done and started again within one millisecond: told apart by the nanoseconds.
+    push(vertex('f', ctx, { started: 500.2, completed: 500.4 }), vertex('f', ctx, { started: 500.7 }), vertex('f', ctx, { started: 500.7, completed: 900.7 }));
     assert.deepEqual(events.map((e) => e.kind === 'vertex' && `${e.name}:${e.state}:${e.durationMs ?? ''}`), [
       `${ctx}:completed:0`,
       `${ctx}:started:`,
@@ -62,6 +64,9 @@ describe('build: BuildKit status decoding', () => {
       'RUN x:cached:1',
       'RUN x:cached:1',
       'RUN y:error:10',
+      `${ctx}:completed:0`,
+      `${ctx}:started:`,
+      `${ctx}:completed:400`,
     ]);
     assert.equal(t.cachedSteps, 1, 'a vertex counts once as cached');
   });

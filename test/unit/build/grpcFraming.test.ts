@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { GrpcDeframer, grpcFrame } from '../../../src/core/build/grpcServer';
 import { decodePacket, encodePacket, encodeStat, goFileMode, narrowEntries } from '../../../src/core/build/fileSync';
-import { ProtoMessage, ProtoWriter } from '../../../src/core/build/protoWire';
+import { writeBareFrame, writeDataFrame, writeStatFrame } from '../../../src/core/build/fileSyncWire';
+import { ProtoMessage, ProtoWriter, varintSize, WireBuffer, writeVarint } from '../../../src/core/build/protoWire';
 import type { ContextEntry } from '../../../src/core/buildcontext/contextWalk';
 
 describe('build: gRPC framing and the file-sync wire', () => {
@@ -51,6 +52,56 @@ describe('build: gRPC framing and the file-sync wire', () => {
     assert.deepEqual({ type: data.type, id: data.id, data: data.data?.toString() }, { type: 2, id: 7, data: 'xy' });
     // The end of the listing is a STAT packet without a stat.
     assert.equal(encodePacket(0).length, 0);
+  });
+
+  it('writes number varints exactly as the BigInt ones, up to 2^64', () => {
+    const values = [1, 127, 128, 300, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 1_764_000_000_123_456_768, 2 ** 63, 2 ** 64 - 2048];
+    for (const v of values) {
+      const big = new ProtoWriter().uint(1, BigInt(v)).finish();
+      const buf = new Uint8Array(11);
+      const end = writeVarint(buf, 0, v);
+      assert.equal(end, varintSize(v), `size of ${v}`);
+      assert.deepEqual([...buf.subarray(0, end)], [...big.subarray(1)], `varint of ${v}`);
+      assert.deepEqual([...new ProtoWriter().uint(1, v).finish()], [...big], `ProtoWriter number ${v}`);
+    }
+    const zero = new Uint8Array(1);
+    assert.equal(writeVarint(zero, 0, 0), 1);
+    assert.equal(zero[0], 0);
+  });
+
+  it('frames STAT, DATA and bare packets straight into a batch, byte for byte as the reference encoders', () => {
+    const entries: ContextEntry[] = [
+      { path: 'src/a.txt', kind: 'file', size: 12, mode: 0o644, mtimeMs: 1_700_000_000_123.456 },
+      { path: 'src', kind: 'directory', size: 0, mode: 0o755, mtimeMs: 1_764_000_000_000.000_9 },
+      { path: 'ünïcødé/日本.txt', kind: 'file', size: 0, mode: 0o600, mtimeMs: 0 },
+      { path: 'link', kind: 'symlink', size: 0, mode: 0o777, mtimeMs: 5, linkTarget: '../ziel/ä' },
+      { path: 'dev/null', kind: 'character-device', size: 0, mode: 0o666, mtimeMs: 1, rdev: (1 << 8) | 3 },
+      { path: 'dev/big', kind: 'block-device', size: 0, mode: 0o4755, mtimeMs: 1, rdev: (259 << 8) | (0x12 << 12) | 7 },
+      { path: 'x'.repeat(300), kind: 'file', size: 2 ** 40, mode: 0o1777, mtimeMs: 1 },
+    ];
+    const w = new WireBuffer(16); // grows as needed
+    for (const e of entries) writeStatFrame(w, e);
+    writeBareFrame(w, 0);
+    writeDataFrame(w, 7, Buffer.from('xy'));
+    writeDataFrame(w, 7);
+    writeDataFrame(w, 0, Buffer.alloc(40_000, 1));
+    writeBareFrame(w, 3);
+    const expected = Buffer.concat([
+      ...entries.map((e) => grpcFrame(encodePacket(0, { stat: encodeStat(e) }))),
+      grpcFrame(encodePacket(0)),
+      grpcFrame(encodePacket(2, { id: 7, data: Buffer.from('xy') })),
+      grpcFrame(encodePacket(2, { id: 7 })),
+      grpcFrame(encodePacket(2, { data: Buffer.alloc(40_000, 1) })),
+      grpcFrame(encodePacket(3)),
+    ]);
+    assert.ok(w.take().equals(expected));
+    assert.equal(w.pos, 0, 'take() starts a new batch');
+  });
+
+  it('reads REQ packets with ids past 2^31 and skips fields it does not know', () => {
+    const raw = new ProtoWriter().uint(1, 1).uint(3, 2 ** 32 - 1).uint(9, 2n ** 63n).bytes(10, Buffer.from('?')).finish();
+    assert.deepEqual(decodePacket(raw), { type: 1, id: 2 ** 32 - 1, data: undefined });
+    assert.throws(() => decodePacket(Buffer.from([0x22, 5, 1])), /truncated/);
   });
 
   it('narrows to include patterns, keeping the folders above what matches', () => {
