@@ -30,7 +30,7 @@ export interface BuildWarning {
 }
 
 export const STEP_LOG_LIMIT = 256 * 1024;
-/** The classic builder reports no steps: its whole output goes to one. */
+/** The classic builder reports no steps: its whole output goes to one (so do plain engine lines beside BuildKit's). */
 export const CLASSIC_STEP_ID = 'classic-builder-output';
 
 export class BuildSteps {
@@ -74,7 +74,8 @@ export class BuildSteps {
         return step;
       }
       case 'message': {
-        const step = this.step(CLASSIC_STEP_ID, 'classic builder output');
+        // The classic builder's whole output, or the few plain lines the engine adds around a BuildKit build.
+        const step = this.step(CLASSIC_STEP_ID, this.builder?.builder === 'buildkit' ? 'engine messages' : 'classic builder output');
         appendLog(step, p.text);
         return step;
       }

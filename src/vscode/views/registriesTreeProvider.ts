@@ -32,12 +32,26 @@ export class RegistriesTreeProvider implements vscode.TreeDataProvider<RegistryR
     this.sub = list.onDidChange(() => this.refresh());
   }
 
-  refresh(row?: RegistryRow): void {
-    this.changed.fire(row);
+  /** Redraws one registry's row (its login line changed) or, without a url, the whole tree. */
+  refresh(url?: string): void {
+    const row = url === undefined ? undefined : this.rows.get(url);
+    if (url === undefined || row) this.changed.fire(row);
   }
 
+  // The tree knows rows by object identity: a registry's row stays the same object,
+  // so its login line can be redrawn alone.
+  private readonly rows = new Map<string, RegistryRow>();
+
   getChildren(row?: RegistryRow): RegistryRow[] | Promise<RegistryRow[]> {
-    if (!row) return this.list.all().map((r) => ({ kind: 'registry', url: r.url }) as const);
+    if (!row) {
+      const urls = this.list.all().map((r) => r.url);
+      for (const url of [...this.rows.keys()]) if (!urls.includes(url)) this.rows.delete(url);
+      return urls.map((url) => {
+        let r = this.rows.get(url);
+        if (!r) this.rows.set(url, (r = { kind: 'registry', url }));
+        return r;
+      });
+    }
     if (row.kind === 'registry' || row.kind === 'repository') return this.loader().children(row, this.abort.signal);
     return [];
   }

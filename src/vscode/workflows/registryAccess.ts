@@ -90,7 +90,7 @@ export class RegistryViewLoader implements RegistryLoader {
       line = { label, description: err instanceof RegistryError && err.kind === 'unauthorized' ? 'login needed' : 'unreachable', tooltip: msg };
     }
     this.lines.set(url, line);
-    this.host.registriesView.refresh({ kind: 'registry', url });
+    this.host.registriesView.refresh(url);
   }
 
   async children(row: RegistryRow, signal: AbortSignal): Promise<RegistryRow[]> {

@@ -19,18 +19,28 @@ import { pullImageCommand, pushImageCommand } from './transferCommands';
 
 export type Handler = (host: WorkflowHost, ...args: any[]) => Promise<unknown>;
 
+/**
+ * The options a caller gave, or undefined. Menus pass their own second
+ * argument (the explorer's selected URIs, a view's selected rows): an array
+ * is a selection, never options, and must not skip the prompts.
+ */
+function options<T extends object>(arg: unknown): Partial<T> | undefined {
+  return arg && typeof arg === 'object' && !Array.isArray(arg) && !(arg instanceof vscode.Uri) ? (arg as Partial<T>) : undefined;
+}
+const text = (arg: unknown) => (typeof arg === 'string' ? arg : undefined);
+
 let loader: RegistryViewLoader | undefined;
 export const registryLoader = (host: WorkflowHost): RegistryViewLoader => (loader ??= new RegistryViewLoader(host));
 
 export const handlers: Record<string, Handler> = {
-  'berth.image.build': (h, target?: vscode.Uri, given?: Partial<BuildRequest>) => buildImageCommand(h, target, given),
-  'berth.image.run': (h, target?: ExplorerNode | vscode.Uri | string, given?: Partial<RunSpec>) => runImageCommand(h, target, false, given),
-  'berth.image.runInteractive': (h, target?: ExplorerNode | vscode.Uri | string, given?: Partial<RunSpec>) => runImageCommand(h, target, true, given),
-  'berth.image.push': (h, target?: ExplorerNode | string, destination?: string) => pushImageCommand(h, target, destination),
+  'berth.image.build': (h, target?: vscode.Uri, given?: unknown) => buildImageCommand(h, target, options<BuildRequest>(given)),
+  'berth.image.run': (h, target?: ExplorerNode | vscode.Uri | string, given?: unknown) => runImageCommand(h, target, false, options<RunSpec>(given)),
+  'berth.image.runInteractive': (h, target?: ExplorerNode | vscode.Uri | string, given?: unknown) => runImageCommand(h, target, true, options<RunSpec>(given)),
+  'berth.image.push': (h, target?: ExplorerNode | string, destination?: unknown) => pushImageCommand(h, target, text(destination)),
   'berth.image.pull': (h, target?: RegistryRow | string) => pullImageCommand(h, target),
-  'berth.registries.add': (h, url?: string) => addRegistry(h, registryLoader(h), url),
+  'berth.registries.add': (h, url?: unknown) => addRegistry(h, registryLoader(h), text(url)),
   'berth.registry.remove': (h, row?: RegistryRow) => removeRegistry(h, registryLoader(h), row),
-  'berth.registry.login': (h, row?: RegistryRow | string, given?: LoginGiven) => login(h, registryLoader(h), row, given),
+  'berth.registry.login': (h, row?: RegistryRow | string, given?: unknown) => login(h, registryLoader(h), row, options<LoginGiven>(given) as LoginGiven | undefined),
   'berth.registry.logout': (h, row?: RegistryRow) => logout(h, registryLoader(h), row),
   'berth.registries.refresh': async (h) => {
     registryLoader(h).reset();
