@@ -9,8 +9,8 @@ import { SLOW } from './support/workbench';
 // what the engine has, and a workspace cannot redirect it to another engine:
 // `berth.engine` is machine-scoped and restricted, so the folder's own setting
 // (pointing at a socket that does not exist) must be ignored.
-// Build, run and deploy commands do not exist yet; when they arrive, this
-// scenario gains the check that they refuse with an explanation.
+// Build, run, push and pull refuse there in code, with the reason, even when
+// called from the palette (their menus are hidden too).
 describe('restricted mode in a real editor (e2e)', function () {
   const engine = mainEngine();
   const name = `berth-e2e-${RUN_ID}-restricted`;
@@ -39,4 +39,13 @@ describe('restricted mode in a real editor (e2e)', function () {
     assert.doesNotMatch(status, /hijack/);
     await suite.editor.screenshot('restricted-mode');
   });
+
+  for (const [title, verb] of [['Build Image', 'build'], ['Run Image', 'run'], ['Push Image', 'push'], ['Pull Image', 'pull']]) {
+    it(`refuses "${title}" with the reason`, async function () {
+      await suite.wb.runCommand(`Berth: ${title}`);
+      const text = await suite.wb.notification(new RegExp(`does not ${verb} in Restricted Mode`), 30_000);
+      assert.match(text, /Manage Workspace Trust/);
+      await suite.editor.page.keyboard.press('Escape');
+    });
+  }
 });
