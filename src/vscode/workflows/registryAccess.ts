@@ -87,7 +87,10 @@ export class RegistryViewLoader implements RegistryLoader {
       };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      line = { label, description: err instanceof RegistryError && err.kind === 'unauthorized' ? 'login needed' : 'unreachable', tooltip: msg };
+      // A failing credential source says so: it is never shown (or used) as if there were no credential.
+      const kind = err instanceof RegistryError ? err.kind : undefined;
+      const description = kind === 'unauthorized' ? 'login needed' : kind === 'credentials' ? 'credentials failed' : kind === 'denied' ? 'access denied' : 'unreachable';
+      line = { label, description, tooltip: msg };
     }
     this.lines.set(url, line);
     this.host.registriesView.refresh(url);
