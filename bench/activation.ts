@@ -74,6 +74,7 @@ const vscodeStandIn = {
     textDocuments: [],
     registerTextDocumentContentProvider: () => disposable,
   },
+  tasks: { registerTaskProvider: () => disposable },
   env: {},
   extensions: { onDidChange: () => disposable, getExtension: () => undefined },
   languages: {
@@ -91,7 +92,15 @@ async function main() {
   const t0 = performance.now();
   const ext = require(bundle) as { activate(ctx: unknown): void };
   const t1 = performance.now();
-  const context = { subscriptions: [] as Array<{ dispose(): void }>, extensionPath: path.dirname(bundle), extensionUri: path.dirname(bundle) };
+  const memento = { get: (_k: string, d?: unknown) => d, update: async () => undefined, keys: () => [] };
+  const context = {
+    subscriptions: [] as Array<{ dispose(): void }>,
+    extensionPath: path.dirname(bundle),
+    extensionUri: path.dirname(bundle),
+    globalState: memento,
+    workspaceState: memento,
+    secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => disposable },
+  };
   const heap0 = process.memoryUsage().heapUsed;
   ext.activate(context);
   const t2 = performance.now();
