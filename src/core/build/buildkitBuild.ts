@@ -13,7 +13,7 @@ import { locateBuildkitStep } from './stepLocation';
 
 // A build through BuildKit, as the docker CLI drives it: open a session that
 // serves the context and the Dockerfile folder as the locals `context` and
-// `dockerfile`, then `POST /build?version=2` naming the session, with
+// `dockerfile`, and (at the same time) `POST /build?version=2` naming the session, with
 // `remote=client-session` (the context comes through the session, not in the
 // body) and a `buildid` (what /build/cancel takes). Progress is BuildKit's
 // status stream. Cancelling posts /build/cancel, closes the /build request
@@ -71,7 +71,11 @@ export async function buildkitBuild(client: EngineClient, context: PendingBuildC
     if (run.signal?.aborted) throw new BuildError('the build was cancelled', 'buildkit');
     throw err;
   };
-  const session = await openSession(client, {
+  // The /build request goes out with the session's upgrade, not after it, as the docker CLI
+  // sends them: the engine waits for the session the build names (a round trip saved).
+  const sessionId = randomBytes(16).toString('hex');
+  const opening = openSession(client, {
+    id: sessionId,
     name: path.basename(context.files.root),
     sharedKey: sharedKeyFor(context.files.root),
     locals: new Map([
@@ -81,10 +85,12 @@ export async function buildkitBuild(client: EngineClient, context: PendingBuildC
     signal,
     onLocal: (local, files) => emit({ kind: 'context', local, files }),
     onSent: (local, sent) => emit({ kind: 'transfer', local, ...sent }),
-  }).catch(fail); // cancelled while the session was being opened: the same error as a cancel later on
+  });
+  // A session that cannot open: the /build waiting for it is closed.
+  opening.catch(() => stop.abort());
 
   const buildId = randomBytes(16).toString('hex');
-  const q = new URLSearchParams({ version: '2', session: session.id, remote: 'client-session', dockerfile: dfName, buildid: buildId });
+  const q = new URLSearchParams({ version: '2', session: sessionId, remote: 'client-session', dockerfile: dfName, buildid: buildId });
   for (const t of options.tags ?? []) q.append('t', t);
   if (options.buildArgs && Object.keys(options.buildArgs).length) q.set('buildargs', JSON.stringify(options.buildArgs));
   if (options.labels && Object.keys(options.labels).length) q.set('labels', JSON.stringify(options.labels));
@@ -100,7 +106,8 @@ export async function buildkitBuild(client: EngineClient, context: PendingBuildC
   let imageId = '';
   let engineError: string | undefined;
   try {
-    const { response } = await streamRequest(client, { method: 'POST', path: `/build?${q.toString()}`, signal, headTimeoutMs: BUILD_HEAD_TIMEOUT_MS, what: 'the build' });
+    // Cancelled or refused while the session was being opened: the same errors as later on (fail).
+    const [, { response }] = await Promise.all([opening, streamRequest(client, { method: 'POST', path: `/build?${q.toString()}`, signal, headTimeoutMs: BUILD_HEAD_TIMEOUT_MS, what: 'the build' })]);
     const lines = new JsonLines();
     const handle = (msg: unknown) => {
       const m = msg as { id?: string; aux?: unknown; error?: string; errorDetail?: { message?: string }; stream?: string };
@@ -133,7 +140,7 @@ export async function buildkitBuild(client: EngineClient, context: PendingBuildC
   } finally {
     run.signal?.removeEventListener('abort', cancelOnEngine);
     stop.abort();
-    session.close();
+    opening.then((session) => session.close(), () => undefined);
   }
   // The engine's error, when the walk failed, is only about the context local it could not get.
   if (walkFailure) throw walkFailure;

@@ -140,7 +140,10 @@ async function handleStream(stream: http2.ServerHttp2Stream, rawHeaders: string[
 // send its trailers. Messages are queued from 'data' events instead.
 function incoming(stream: http2.ServerHttp2Stream): AsyncIterable<Buffer> {
   const deframer = new GrpcDeframer();
-  const queue: Buffer[] = [];
+  // Read from `head` on, not with shift(): tens of thousands of REQs can be waiting (a large
+  // context's files), and shift() moves every element left each time.
+  let queue: Buffer[] = [];
+  let head = 0;
   let ended = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -150,7 +153,7 @@ function incoming(stream: http2.ServerHttp2Stream): AsyncIterable<Buffer> {
   };
   stream.on('data', (chunk: Buffer) => {
     try {
-      queue.push(...deframer.push(chunk));
+      for (const m of deframer.push(chunk)) queue.push(m);
     } catch (err) {
       failure = err as Error;
     }
@@ -168,8 +171,13 @@ function incoming(stream: http2.ServerHttp2Stream): AsyncIterable<Buffer> {
     async *[Symbol.asyncIterator]() {
       for (;;) {
         if (failure) throw failure;
-        if (queue.length) {
-          yield queue.shift()!;
+        if (head < queue.length) {
+          const m = queue[head++];
+          if (head === queue.length) {
+            queue = [];
+            head = 0;
+          }
+          yield m;
           continue;
         }
         if (ended) return;

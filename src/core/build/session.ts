@@ -30,6 +30,8 @@ export interface BuildSession {
 }
 
 export interface SessionOptions {
+  /** The session's id (default: a new random one); known before it opens, a /build naming it can go out at the same time. */
+  id?: string;
   /** Shown by the engine (the context folder's name, as the CLI does). */
   name: string;
   /** A stable key for the context, so BuildKit reuses what it synced last time (CLI: sha256 of node id and folder). */
@@ -47,7 +49,7 @@ export function sharedKeyFor(dir: string): string {
 }
 
 export async function openSession(client: EngineClient, opts: SessionOptions): Promise<BuildSession> {
-  const id = randomBytes(16).toString('hex');
+  const id = opts.id ?? randomBytes(16).toString('hex');
   const handlers = new Map<string, GrpcHandler>([
     [HEALTH_CHECK, healthCheck],
     [FILESYNC_DIFFCOPY, fileSyncHandler(opts.locals, opts.onLocal, opts.onSent)],
