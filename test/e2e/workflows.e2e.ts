@@ -97,6 +97,10 @@ describe('build and push in a real editor (e2e)', function () {
     const labels = await build.labels();
     assert.ok(labels.some((l) => /COPY www\//.test(l)), `a COPY step row: ${labels.join(' | ')}`);
     await suite.editor.screenshot('build-view');
+    // A step's log opens on click, as a read-only document.
+    await (await build.row('[3/3] COPY www/ /www/')).element.click();
+    await suite.wb.editorTab('COPY www');
+    assert.match(await suite.wb.activeEditorText(), /state: (done|cached)/);
 
     await collapse('Build');
     const images = await suite.wb.section('Images');
