@@ -9,21 +9,24 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   // Lower-cased stage name → the latest stage of that name (FROM <name> refers to it).
   const byName = new Map<string, Stage>();
   const list = parsed.instructions;
+  let from = -1; // the index of the current stage's FROM
   for (let k = 0; k < list.length; k++) {
     const ins = list[k];
     if (ins.keyword === 'FROM') {
+      if (from >= 0) stages[stages.length - 1].instructions = list.slice(from + 1, k);
       const stage = stageOf(ins, stages.length, byName, globalArgDefaults);
       stages.push(stage);
       if (stage.name) byName.set(stage.name.toLowerCase(), stage);
+      from = k;
       continue;
     }
-    const stage = stages.length ? stages[stages.length - 1] : undefined;
-    if (stage) stage.instructions.push(ins);
-    else if (ins.keyword === 'ARG') {
+    if (from < 0 && ins.keyword === 'ARG') {
       globalArgs.push(ins);
       for (const [name, value] of argDeclarations(ins.rest)) globalArgDefaults.set(name, value);
     }
   }
+  // A stage's instructions are the ones up to the next FROM: a slice, at its exact size.
+  if (from >= 0) stages[stages.length - 1].instructions = list.slice(from + 1);
   return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions, memo: undefined };
 }
 
@@ -40,9 +43,12 @@ function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, S
   return new ParsedStage(index, from, name, nameStart, image, imageStart, resolvedImage, parent);
 }
 
+const NO_INSTRUCTIONS: Instruction[] = [];
+
 /** A stage; the ranges of its image and name are made when asked for (few are ever reported). */
 class ParsedStage implements Stage {
-  readonly instructions: Instruction[] = [];
+  /** Set by buildModel once the stage's last instruction is known. */
+  instructions: Instruction[] = NO_INSTRUCTIONS;
   private imageRangeCache: Range | undefined = undefined;
   private nameRangeCache: Range | undefined = undefined;
 

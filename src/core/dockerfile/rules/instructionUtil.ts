@@ -18,12 +18,16 @@ export interface Placed {
 
 /** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped). */
 export const walk: (model: DockerfileModel) => readonly Placed[] = memoize((model: DockerfileModel) => {
-  const byFrom = new Map(model.stages.map((s) => [s.from, s]));
+  // Every FROM starts a stage, in order (buildModel): the n-th FROM is stages[n].
+  const list = model.instructions;
+  const out: Placed[] = new Array(list.length);
   let stage: Stage | undefined;
-  return model.instructions.map((instruction): Placed => {
-    if (instruction.keyword === 'FROM') stage = byFrom.get(instruction) ?? stage;
-    return { instruction, stage };
-  });
+  let froms = 0;
+  for (let k = 0; k < list.length; k++) {
+    if (list[k].keyword === 'FROM') stage = model.stages[froms++];
+    out[k] = { instruction: list[k], stage };
+  }
+  return out;
 });
 
 interface KeywordIndex {
@@ -81,14 +85,16 @@ export function stagesWith(model: DockerfileModel, keyword: string): Set<number>
 
 /** Groups instructions by stage; instructions before the first FROM form their own group (key -1). */
 export const groupByStage: (model: DockerfileModel) => ReadonlyMap<number, readonly Placed[]> = memoize((model: DockerfileModel) => {
+  // A stage's instructions follow one another in the walk: each group is a
+  // slice of it, at its exact size (lists grown by pushing kept room for
+  // sixteen, thousands of them on large files).
   const groups = new Map<number, Placed[]>();
   const placed = walk(model);
-  for (let k = 0; k < placed.length; k++) {
-    const p = placed[k];
-    const key = p.stage?.index ?? -1;
-    const list = groups.get(key);
-    if (list) list.push(p);
-    else groups.set(key, [p]);
+  let from = 0;
+  for (let k = 1; k <= placed.length; k++) {
+    if (k < placed.length && placed[k].stage === placed[from].stage) continue;
+    groups.set(placed[from].stage?.index ?? -1, placed.slice(from, k));
+    from = k;
   }
   return groups;
 });
