@@ -1,4 +1,4 @@
-import type { DockerfileModel, Stage } from './modelTypes';
+import type { DockerfileModel, PlacedInstruction, Stage } from './modelTypes';
 import type { Instruction, ParsedDockerfile, Range } from './types';
 
 /** Stages, global ARGs and resolved base images: the structure most rules walk. */
@@ -8,7 +8,8 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   const stages: Stage[] = [];
   // Lower-cased stage name → the latest stage of that name (FROM <name> refers to it).
   const byName = new Map<string, Stage>();
-  const list = parsed.instructions;
+  // The parser's instructions (and their triggers) are ParsedInstructions, each its own placement (see PlacedInstruction).
+  const list = parsed.instructions as PlacedInstruction[];
   let from = -1; // the index of the current stage's FROM
   for (let k = 0; k < list.length; k++) {
     const ins = list[k];
@@ -18,8 +19,10 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
       stages.push(stage);
       if (stage.name) byName.set(stage.name.toLowerCase(), stage);
       from = k;
-      continue;
     }
+    const stage = from < 0 ? undefined : stages[stages.length - 1];
+    ins.stage = stage;
+    if (ins.trigger) (ins.trigger as PlacedInstruction).stage = stage; // a ParsedInstruction too
     if (from < 0 && ins.keyword === 'ARG') {
       globalArgs.push(ins);
       for (const [name, value] of argDeclarations(ins.rest)) globalArgDefaults.set(name, value);
@@ -27,7 +30,7 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   }
   // A stage's instructions are the ones up to the next FROM: a slice, at its exact size.
   if (from >= 0) stages[stages.length - 1].instructions = list.slice(from + 1);
-  return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions, memo: undefined };
+  return { parsed, globalArgs, globalArgDefaults, stages, instructions: list, memo: undefined };
 }
 
 function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, Stage>, args: Map<string, string | undefined>): Stage {

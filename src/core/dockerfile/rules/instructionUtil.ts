@@ -1,34 +1,19 @@
 import { memoize, memoizeInstruction } from '../memo';
 import { isSpace, rangeIn, scanWords } from '../model';
-import type { DockerfileModel, Stage } from '../modelTypes';
+import type { DockerfileModel, Placed, PlacedInstruction, Stage } from '../modelTypes';
 import type { Flag, Instruction, Range } from '../types';
 
 // Helpers shared by the instruction and label rules: walking instructions with
 // their stage (including fragments before any FROM, which hadolint lints too),
 // key=value pairs of ENV/LABEL/ARG, image references and stage references.
 
-export interface Placed {
-  instruction: Instruction;
-  /** Undefined for instructions before the first FROM. */
-  stage?: Stage;
-}
+export type { Placed } from '../modelTypes';
 
 // The walks and per-instruction readings below are memoized (see memo.ts):
 // most rules start from them.
 
-/** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped). */
-export const walk: (model: DockerfileModel) => readonly Placed[] = memoize((model: DockerfileModel) => {
-  // Every FROM starts a stage, in order (buildModel): the n-th FROM is stages[n].
-  const list = model.instructions;
-  const out: Placed[] = new Array(list.length);
-  let stage: Stage | undefined;
-  let froms = 0;
-  for (let k = 0; k < list.length; k++) {
-    if (list[k].keyword === 'FROM') stage = model.stages[froms++];
-    out[k] = { instruction: list[k], stage };
-  }
-  return out;
-});
+/** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped): the instructions, which are their own placements. */
+export const walk = (model: DockerfileModel): readonly Placed[] => model.instructions;
 
 interface KeywordIndex {
   plain: Map<string, Placed[]>;
@@ -56,8 +41,8 @@ const keywordIndex = memoize((model: DockerfileModel): KeywordIndex => {
   for (let k = 0; k < placed.length; k++) {
     const p = placed[k];
     push(withTriggers, p.instruction.keyword, p);
-    const t = p.instruction.trigger;
-    if (t && t.keyword !== p.instruction.keyword) push(withTriggers, t.keyword, { instruction: t, stage: p.stage });
+    const t = p.instruction.trigger as PlacedInstruction | undefined; // placed in its ONBUILD's stage (buildModel)
+    if (t && t.keyword !== p.instruction.keyword) push(withTriggers, t.keyword, t);
   }
   return { plain, withTriggers };
 });
