@@ -251,9 +251,18 @@ export function replaceFix(site: RunSite, span: Span, text: string, title: strin
 }
 
 /** Is a cache or tmpfs mount on a directory under one of these paths? */
-export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
-  if (!site.mounts.length) return false; // most RUNs mount nothing
-  return site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && dirs.some((d) => m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')));
+export function cacheMounted(site: RunSite, dirs: readonly string[]): boolean {
+  // A list rather than rest arguments, and loops: asked of every RUN a cache rule looks at, and most RUNs mount nothing.
+  const mounts = site.mounts;
+  for (let i = 0; i < mounts.length; i++) {
+    const m = mounts[i];
+    if (m.type !== 'cache' && m.type !== 'tmpfs') continue;
+    for (let k = 0; k < dirs.length; k++) {
+      const d = dirs[k];
+      if (m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')) return true;
+    }
+  }
+  return false;
 }
 
 /** Reports the first package word that fails `pinned`, once per command. */
