@@ -24,10 +24,10 @@ interface KeywordIndex {
 const NONE: readonly Placed[] = Object.freeze([]);
 
 /**
- * Instructions by keyword, in one pass: most rules look at one or two
- * keywords. The lists are made at their size (counted first: lists grown by
- * pushing left their growth behind, and kept room), and the lists with
- * triggers differ from the plain ones only for the keywords triggers have.
+ * Instructions by keyword: most rules look at one or two keywords. The lists
+ * are made at their size (counted first: lists grown by pushing left their
+ * growth behind, and kept spare room to the end of the run), and the lists
+ * with triggers differ from the plain ones only for the keywords triggers have.
  */
 const keywordIndex = memoize((model: DockerfileModel): KeywordIndex => {
   // (Indexed loops here and in the other walks: they run over every instruction,
