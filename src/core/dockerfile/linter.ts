@@ -171,7 +171,7 @@ interface Scope {
 }
 
 /**
- * The findings no configuration or pragma ignores. The few lines pragmas
+ * The findings no configuration or pragma ignores (`findings` is cut down to them). The few lines pragmas
  * cover are listed once, so each finding is a binary search among the
  * pragmas, not among every instruction and stage of the file.
  */
@@ -188,7 +188,8 @@ function withoutSuppressed(findings: Finding[], model: DockerfileModel, sup: Sup
   });
   instructions.sort(byStart);
   stages.sort(byStart);
-  const out: Finding[] = [];
+  // Kept findings are moved up in place: a second list of thousands of findings, grown by pushing, was garbage.
+  let kept = 0;
   for (let k = 0; k < findings.length; k++) {
     const f = findings[k];
     if (hasName(f, ignored) || ignores(sup.global, f, buildkit)) continue;
@@ -199,9 +200,10 @@ function withoutSuppressed(findings: Finding[], model: DockerfileModel, sup: Sup
     if (also && ignores(also.names, f, buildkit)) continue;
     const stage = scopeAt(stages, line);
     if (stage && ignores(stage.names, f, buildkit)) continue;
-    out.push(f);
+    findings[kept++] = f;
   }
-  return out;
+  findings.length = kept;
+  return findings;
 }
 
 const byStart = (a: Scope, b: Scope) => a.start - b.start;

@@ -1,4 +1,4 @@
-import type { DockerfileModel, Stage } from './modelTypes';
+import type { DockerfileModel, PlacedInstruction, Stage } from './modelTypes';
 import type { Instruction, ParsedDockerfile, Range } from './types';
 
 /** Stages, global ARGs and resolved base images: the structure most rules walk. */
@@ -8,23 +8,29 @@ export function buildModel(parsed: ParsedDockerfile): DockerfileModel {
   const stages: Stage[] = [];
   // Lower-cased stage name → the latest stage of that name (FROM <name> refers to it).
   const byName = new Map<string, Stage>();
-  const list = parsed.instructions;
+  // The parser's instructions (and their triggers) are ParsedInstructions, each its own placement (see PlacedInstruction).
+  const list = parsed.instructions as PlacedInstruction[];
+  let from = -1; // the index of the current stage's FROM
   for (let k = 0; k < list.length; k++) {
     const ins = list[k];
     if (ins.keyword === 'FROM') {
+      if (from >= 0) stages[stages.length - 1].instructions = list.slice(from + 1, k);
       const stage = stageOf(ins, stages.length, byName, globalArgDefaults);
       stages.push(stage);
       if (stage.name) byName.set(stage.name.toLowerCase(), stage);
-      continue;
+      from = k;
     }
-    const stage = stages.length ? stages[stages.length - 1] : undefined;
-    if (stage) stage.instructions.push(ins);
-    else if (ins.keyword === 'ARG') {
+    const stage = from < 0 ? undefined : stages[stages.length - 1];
+    ins.stage = stage;
+    if (ins.trigger) (ins.trigger as PlacedInstruction).stage = stage; // a ParsedInstruction too
+    if (from < 0 && ins.keyword === 'ARG') {
       globalArgs.push(ins);
       for (const [name, value] of argDeclarations(ins.rest)) globalArgDefaults.set(name, value);
     }
   }
-  return { parsed, globalArgs, globalArgDefaults, stages, instructions: parsed.instructions, memo: undefined };
+  // A stage's instructions are the ones up to the next FROM: a slice, at its exact size.
+  if (from >= 0) stages[stages.length - 1].instructions = list.slice(from + 1);
+  return { parsed, globalArgs, globalArgDefaults, stages, instructions: list, memo: undefined };
 }
 
 function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, Stage>, args: Map<string, string | undefined>): Stage {
@@ -40,9 +46,12 @@ function stageOf(from: Instruction, index: number, byName: ReadonlyMap<string, S
   return new ParsedStage(index, from, name, nameStart, image, imageStart, resolvedImage, parent);
 }
 
+const NO_INSTRUCTIONS: Instruction[] = [];
+
 /** A stage; the ranges of its image and name are made when asked for (few are ever reported). */
 class ParsedStage implements Stage {
-  readonly instructions: Instruction[] = [];
+  /** Set by buildModel once the stage's last instruction is known. */
+  instructions: Instruction[] = NO_INSTRUCTIONS;
   private imageRangeCache: Range | undefined = undefined;
   private nameRangeCache: Range | undefined = undefined;
 

@@ -24,6 +24,23 @@ export interface Stage {
   instructions: Instruction[];
 }
 
+/** An instruction with the stage it is in: what the walks over the model list. */
+export interface Placed {
+  instruction: Instruction;
+  /** Undefined for instructions before the first FROM. */
+  stage?: Stage;
+}
+
+/**
+ * An instruction that is its own placement (`instruction` is itself, `stage`
+ * set by buildModel): a 10,000-line file has thousands of instructions, and a
+ * placement object for each was kept to the end of every lint run.
+ */
+export interface PlacedInstruction extends Instruction, Placed {
+  stage: Stage | undefined;
+  readonly instruction: Instruction;
+}
+
 export interface DockerfileModel {
   parsed: ParsedDockerfile;
   /** ARG instructions before the first FROM. */
@@ -31,8 +48,8 @@ export interface DockerfileModel {
   /** Global ARG name → default value (undefined when declared without one). */
   globalArgDefaults: Map<string, string | undefined>;
   stages: Stage[];
-  /** Every instruction in file order (ONBUILD triggers not flattened). */
-  instructions: Instruction[];
+  /** Every instruction in file order (ONBUILD triggers not flattened), each placed in its stage (a trigger in its ONBUILD's). */
+  instructions: PlacedInstruction[];
   /** Readings derived by the rules (see memo.ts). */
   memo?: unknown[];
 }

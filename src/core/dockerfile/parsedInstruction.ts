@@ -1,4 +1,5 @@
 import { isSpace } from './model';
+import type { PlacedInstruction, Stage } from './modelTypes';
 import type { Flag, Heredoc, Instruction, Position, Range } from './types';
 
 // A parsed instruction: its arguments split into flags, the rest and the exec
@@ -40,8 +41,11 @@ export const NONE = Object.freeze([]) as never[];
  * numbers: few instructions are ever reported, and every object kept until the
  * end of a run costs garbage-collection time.
  */
-export class ParsedInstruction implements Instruction {
-  declare trigger?: Instruction;
+export class ParsedInstruction implements PlacedInstruction {
+  // Set in the constructor for every instruction (not added to ONBUILDs only): one shape, no property store per ONBUILD.
+  trigger?: ParsedInstruction = undefined;
+  /** Set by buildModel (see PlacedInstruction). */
+  stage: Stage | undefined = undefined;
   flags: Flag[] = NONE;
   rest = '';
   restOffset = 0;
@@ -69,6 +73,10 @@ export class ParsedInstruction implements Instruction {
     private readonly endLine: number,
     private readonly endColumn: number,
   ) {}
+
+  get instruction(): this {
+    return this;
+  }
 
   get keywordRange(): Range {
     const r = (this.ranges ??= {});

@@ -174,7 +174,7 @@ function keywordOf(text: string, start: number, end: number): { raw: string; upp
 
 
 /** ONBUILD's trigger, as an instruction of its own whose positions lie inside the ONBUILD (it shares the ONBUILD's pieces). */
-function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | undefined, argsLine: number, argsColumn: number, endLine: number, endColumn: number, problems: ParseProblem[]): Instruction | undefined {
+function triggerOf(onbuild: ParsedInstruction, segments: readonly Segment[] | undefined, argsLine: number, argsColumn: number, endLine: number, endColumn: number, problems: ParseProblem[]): ParsedInstruction | undefined {
   const text = onbuild.rest;
   const lead = skipSpace(text, 0);
   const keywordEnd = skipWord(text, lead);

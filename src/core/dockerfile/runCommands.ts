@@ -25,17 +25,20 @@ interface ByName {
 }
 
 const commandsByName = memoize((stream: Stream): ByName => {
-  const by: ByName = { lists: new Map(), names: [], cmds: [], sites: [], indexes: [] };
   const streamSites = stream.sites;
+  // Counted first: the three lists are made at their size (growing them by pushing left garbage the size of the lists).
+  let total = 0;
+  for (let k = 0; k < streamSites.length; k++) total += streamSites[k].script.commands.length;
+  const by: ByName = { lists: new Map(), names: [], cmds: new Array(total), sites: new Array(total), indexes: new Array(total) };
+  let seq = 0;
   for (let k = 0; k < streamSites.length; k++) {
     const site = streamSites[k];
     const cmds = site.script.commands;
-    for (let index = 0; index < cmds.length; index++) {
-      const seq = by.cmds.length;
+    for (let index = 0; index < cmds.length; index++, seq++) {
       const name = cmds[index].name;
-      by.cmds.push(cmds[index]);
-      by.sites.push(site);
-      by.indexes.push(index);
+      by.cmds[seq] = cmds[index];
+      by.sites[seq] = site;
+      by.indexes[seq] = index;
       const list = by.lists.get(name);
       if (list) list.push(seq);
       else {

@@ -19,10 +19,9 @@ import { parseShell, type Command, type Script, type Span, type Vars, type Word 
 import type { Fix, Instruction, Position, Range } from './types';
 
 export interface RunStreams {
+  /** The build's RUNs: one site per RUN of the model's instructions, in their order. */
   main: Stream;
   onbuild: Stream;
-  /** The main-stream site of a RUN instruction. */
-  siteOf(ins: Instruction): RunSite | undefined;
 }
 
 /** The model's RUNs, read once per model. */
@@ -33,15 +32,7 @@ const NON_POSIX = new Set(['pwsh', 'powershell', 'cmd']);
 const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
 
 function build(model: DockerfileModel): RunStreams {
-  const main = mainStream(model);
-  const onbuild = onbuildStream(model);
-  return { main, onbuild, siteOf: siteLookup(main) };
-}
-
-/** The main-stream site of a RUN, from a map built when first asked for. */
-function siteLookup(main: Stream): (ins: Instruction) => RunSite | undefined {
-  let byIns: Map<Instruction, RunSite> | undefined;
-  return (ins) => (byIns ??= new Map(main.sites.map((s) => [s.ins, s] as const))).get(ins);
+  return { main: mainStream(model), onbuild: onbuildStream(model) };
 }
 
 /** Would something left behind in a stage end up in an image: the last stage, or one a later FROM builds on? */
@@ -70,6 +61,9 @@ function mainStream(model: DockerfileModel): Stream {
   const pragmas = shellPragmas(model);
   let pragmaAt = 0; // the next pragma to apply
   let pragmaShell: boolean | undefined;
+  // The shell in force with the pragma applied, made once per change of either (not once per RUN).
+  let pragmaBase: ShellState | undefined;
+  let pragmaApplied = shell;
   // ARG and ENV values for the RUNs, until the next ARG, ENV or FROM (RUNs in a row share them).
   let vars: Vars | undefined;
 
@@ -92,7 +86,11 @@ function mainStream(model: DockerfileModel): Stream {
     else if (ins.keyword === 'SHELL') shell = shellOf(ins);
     else if (ins.keyword === 'RUN') {
       while (pragmaAt < pragmas.length && pragmas[pragmaAt].from <= k) pragmaShell = pragmas[pragmaAt++].nonPosix;
-      const effective = pragmaShell === undefined ? shell : { ...shell, nonPosix: pragmaShell || shell.nonPosix };
+      if (pragmaShell !== undefined && (pragmaBase !== shell || pragmaApplied.nonPosix !== (pragmaShell || shell.nonPosix))) {
+        pragmaBase = shell;
+        pragmaApplied = { ...shell, nonPosix: pragmaShell || shell.nonPosix };
+      }
+      const effective = pragmaShell === undefined ? shell : pragmaApplied;
       sites.push(site(model, ins, ins, false, stage, (vars ??= values.view()), effective));
     }
   }
@@ -178,11 +176,10 @@ function mountsOf(ins: Instruction): Mount[] {
 
 /** A RUN with its script; positions come from the script's source (shell form, exec form or heredocs). */
 class Site implements RunSite {
-  readonly form: RunSite['form'];
-  readonly foreign: boolean;
   readonly script: Script;
   readonly mounts: Mount[];
-  private readonly source: Source;
+  /** Undefined for the shell form (see scriptSource). */
+  private readonly source: Source | undefined;
 
   constructor(
     model: DockerfileModel,
@@ -193,19 +190,25 @@ class Site implements RunSite {
     readonly vars: Vars,
     readonly shell: ShellState,
   ) {
-    this.source = scriptSource(model, ins);
-    this.form = this.source.form;
-    this.foreign = this.source.foreign;
-    this.script = parseShell(this.source.foreign ? '' : this.source.text, vars);
+    const source = (this.source = scriptSource(model, ins));
+    this.script = parseShell(source ? (source.foreign ? '' : source.text) : ins.rest, vars);
     this.mounts = ins.flags.length ? mountsOf(ins) : NO_MOUNTS;
   }
 
+  get form(): RunSite['form'] {
+    return this.source ? this.source.form : 'shell';
+  }
+
+  get foreign(): boolean {
+    return this.source ? this.source.foreign : false;
+  }
+
   at(offset: number): Position {
-    return this.source.at(offset);
+    return this.source ? this.source.at(offset) : this.ins.argsPosition(this.ins.restOffset + offset);
   }
 
   range(span: Span): Range {
-    return this.source.range(span.start, span.end);
+    return this.source ? this.source.range(span.start, span.end) : { start: this.at(span.start), end: this.at(span.end) };
   }
 }
 
@@ -248,9 +251,18 @@ export function replaceFix(site: RunSite, span: Span, text: string, title: strin
 }
 
 /** Is a cache or tmpfs mount on a directory under one of these paths? */
-export function cacheMounted(site: RunSite, ...dirs: string[]): boolean {
-  if (!site.mounts.length) return false; // most RUNs mount nothing
-  return site.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && dirs.some((d) => m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')));
+export function cacheMounted(site: RunSite, dirs: readonly string[]): boolean {
+  // A list rather than rest arguments, and loops: asked of every RUN a cache rule looks at, and most RUNs mount nothing.
+  const mounts = site.mounts;
+  for (let i = 0; i < mounts.length; i++) {
+    const m = mounts[i];
+    if (m.type !== 'cache' && m.type !== 'tmpfs') continue;
+    for (let k = 0; k < dirs.length; k++) {
+      const d = dirs[k];
+      if (m.target === d || m.target.startsWith(d.endsWith('/') ? d : d + '/')) return true;
+    }
+  }
+  return false;
 }
 
 /** Reports the first package word that fails `pinned`, once per command. */

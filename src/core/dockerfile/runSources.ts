@@ -16,29 +16,16 @@ export interface Source {
 
 const HEREDOC_MARKERS = /<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1/g;
 
-export function scriptSource(model: DockerfileModel, ins: Instruction): Source {
+/**
+ * The exec form's or the heredocs' source; undefined for the shell form (most
+ * RUNs), whose script is the instruction's `rest` and whose positions the
+ * instruction maps itself: an object per RUN for that was kept to the end of
+ * the run.
+ */
+export function scriptSource(model: DockerfileModel, ins: Instruction): Source | undefined {
   if (ins.json) return new ExecSource(ins, ins.json);
   if (ins.heredocs.length && ins.rest.replace(HEREDOC_MARKERS, '').trim() === '') return new HeredocSource(model, ins);
-  return new ShellSource(ins);
-}
-
-/** Shell form: the script is the instruction's `rest`. */
-class ShellSource implements Source {
-  readonly form = 'shell';
-  readonly foreign = false;
-  readonly text: string;
-
-  constructor(private readonly ins: Instruction) {
-    this.text = ins.rest;
-  }
-
-  at(o: number): Position {
-    return this.ins.argsPosition(this.ins.restOffset + o);
-  }
-
-  range(s: number, e: number): Range {
-    return { start: this.at(s), end: this.at(e) };
-  }
+  return undefined;
 }
 
 /** Exec form: hadolint reads the array's words joined by spaces as a script. */

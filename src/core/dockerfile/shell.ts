@@ -33,8 +33,11 @@ export function commands(text: string, vars?: Vars): Command[] {
  */
 const GATHER: Parsed = { commands: [], pipes: [] };
 
-export function parseShell(text: string, vars: Vars = new Map()): Script {
-  const lexer = new Lexer(text, 0, text.length, vars);
+const NO_VARS: Vars = new Map();
+const LEXER = new Lexer('', 0, 0, NO_VARS);
+
+export function parseShell(text: string, vars: Vars = NO_VARS): Script {
+  const lexer = LEXER.reset(text, vars);
   const out = GATHER;
   build(lexer.tokens(), out);
   // Scripts are kept until the end of the run: exact-size lists.
@@ -42,5 +45,6 @@ export function parseShell(text: string, vars: Vars = new Map()): Script {
   // Emptied by popping: setting `length = 0` would drop the storage, which the next script would grow again.
   while (out.commands.length) out.commands.pop();
   while (out.pipes.length) out.pipes.pop();
+  lexer.reset('', NO_VARS); // nor should the lexer keep this run's script and variables alive
   return script;
 }

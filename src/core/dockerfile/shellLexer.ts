@@ -92,12 +92,32 @@ export class Lexer {
   private inner: Parsed | undefined;
 
   constructor(
-    readonly text: string,
+    public text: string,
     from: number,
-    readonly end: number,
-    readonly vars: Vars,
+    public end: number,
+    public vars: Vars,
   ) {
     this.pos = from;
+  }
+
+  /**
+   * Readies the lexer for a whole script: parseShell keeps one lexer for every
+   * RUN (a lexer and its heredoc list per script were garbage; substitutions
+   * still get lexers of their own).
+   */
+  reset(text: string, vars: Vars): this {
+    this.text = text;
+    this.pos = 0;
+    this.end = text.length;
+    this.vars = vars;
+    this.endsInComment = false;
+    if (this.heredocs.length) this.heredocs = [];
+    this.value = '';
+    this.literal = true;
+    this.inner = undefined;
+    this.inners = undefined;
+    this.list = NO_TOKENS;
+    return this;
   }
 
   tokens(): Tokens {

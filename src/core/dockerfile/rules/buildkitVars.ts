@@ -142,18 +142,14 @@ export function walkStages(model: DockerfileModel, visit: Visitor, keyword?: str
   // of a 10,000-line file, for a rule that looks at one keyword, added up).
   if (keyword !== undefined && !hasKeyword(model, keyword)) return;
   const globals = globalScope(model);
-  const stages = replay(model);
-  for (let s = 0; s < stages.length; s++) {
-    const { stage, scopes } = stages[s];
+  const scopes = replay(model);
+  const stages = model.stages;
+  for (let s = 0, at = 0; s < stages.length; s++) {
+    const stage = stages[s];
     const list = stage.instructions;
-    for (let k = 0; k < list.length; k++) if (keyword === undefined || list[k].keyword === keyword) visit(list[k], stage, scopes[k], globals);
+    for (let k = 0; k < list.length; k++) if (keyword === undefined || list[k].keyword === keyword) visit(list[k], stage, scopes[at + k], globals);
+    at += list.length;
   }
-}
-
-interface StageReplay {
-  stage: Stage;
-  /** The scope before each instruction of the stage: snapshots, never changed afterwards (instructions that change nothing share one). */
-  scopes: Scope[];
 }
 
 /**
@@ -178,21 +174,32 @@ function initialScope(stage: Stage): Scope {
   return scope;
 }
 
-const replay = memoize((model: DockerfileModel): StageReplay[] => {
+/**
+ * The scope before each instruction of every stage, stage after stage in one
+ * list (the instructions of stage s from the sum of the earlier stages' counts):
+ * snapshots, never changed afterwards (instructions that change nothing share
+ * one). One list rather than one per stage: thousands of stages on large files.
+ */
+const replay = memoize((model: DockerfileModel): Scope[] => {
   const globals = globalScope(model);
-  const finals = new Map<Stage, Scope>();
+  const stages = model.stages;
+  // The scope each stage ended with, by stage index (a parent is an earlier stage).
+  const finals: Scope[] = new Array(stages.length);
   // Scopes are never changed once made (see below), so stages built FROM the
   // same image start from one scope, and a stage built FROM another starts from
   // that one's last.
   const opts = { escape: model.parsed.escape, quotes: true };
-  const out: StageReplay[] = [];
-  for (const stage of model.stages) {
-    let scope: Scope = (stage.parent && finals.get(stage.parent)) || initialScope(stage);
+  let total = 0;
+  for (let s = 0; s < stages.length; s++) total += stages[s].instructions.length;
+  const scopes: Scope[] = new Array(total);
+  let at = 0;
+  for (let s = 0; s < stages.length; s++) {
+    const stage = stages[s];
+    let scope: Scope = (stage.parent && stage.parent.index < s && finals[stage.parent.index]) || initialScope(stage);
     const list = stage.instructions;
-    const scopes: Scope[] = new Array(list.length);
-    for (let k = 0; k < list.length; k++) {
+    for (let k = 0; k < list.length; k++, at++) {
       const ins = list[k];
-      scopes[k] = scope;
+      scopes[at] = scope;
       // Copy on write: the instructions so far keep the scope they were given.
       if (ins.keyword === 'ARG') {
         // Each value sees the ones before it in the same ARG.
@@ -218,8 +225,7 @@ const replay = memoize((model: DockerfileModel): StageReplay[] => {
         scope.done();
       }
     }
-    finals.set(stage, scope);
-    out.push({ stage, scopes });
+    finals[s] = scope;
   }
-  return out;
+  return scopes;
 });

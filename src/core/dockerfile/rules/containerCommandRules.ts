@@ -1,7 +1,7 @@
 import { rangeIn } from '../model';
 import { type Rule } from '../rule';
 import type { Fix, Range } from '../types';
-import { ancestorIn, groupByStage, instructionsOf, stagesWith, usedStages, type Placed } from './instructionUtil';
+import { ancestorIn, eachStageGroup, instructionsOf, stagesWith, usedStages, type Placed } from './instructionUtil';
 
 // hadolint's rules about what a container runs: CMD, ENTRYPOINT and
 // HEALTHCHECK in exec form (DL3025 / JSONArgsRecommended), one of each per
@@ -58,10 +58,12 @@ export const dl3025: Rule = {
     const { model } = ctx;
     if (!instructionsOf(model, 'CMD').length && !instructionsOf(model, 'ENTRYPOINT').length && !instructionsOf(model, 'HEALTHCHECK').length) return;
     const withShell = stagesWith(model, 'SHELL');
-    for (const group of groupByStage(model).values()) {
+    eachStageGroup(model, (group, from, to) => {
       // A SHELL in an ancestor stage is in the image config this stage starts from.
-      let shellSet = group[0].stage ? ancestorIn(group[0].stage, withShell) : false;
-      for (const { instruction: ins } of group) {
+      const stage = group[from].stage;
+      let shellSet = stage ? ancestorIn(stage, withShell) : false;
+      for (let k = from; k < to; k++) {
+        const ins = group[k].instruction;
         if (ins.keyword === 'SHELL') shellSet = true;
         if (shellSet) continue;
         let offset: number;
@@ -80,7 +82,7 @@ export const dl3025: Rule = {
         const fixes: Fix[] = words ? [{ title: 'Convert to exec form (JSON array)', edits: [{ range, newText: `[${words.map((w) => JSON.stringify(w)).join(', ')}]` }] }] : [];
         ctx.report(range, undefined, fixes);
       }
-    }
+    });
   },
 };
 

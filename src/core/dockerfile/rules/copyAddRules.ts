@@ -1,6 +1,6 @@
 import { type Rule } from '../rule';
 import type { Fix, Instruction } from '../types';
-import { ancestorIn, dropQuotes, groupByStage, instructionsOf, restWords, shellCommands, stageByRef, stagesWith } from './instructionUtil';
+import { ancestorIn, dropQuotes, eachStageGroup, instructionsOf, restWords, shellCommands, stageByRef, stagesWith } from './instructionUtil';
 
 // hadolint's rules about COPY and ADD: archives copied and then extracted
 // (DL3010), ADD where COPY would do (DL3020), destinations (DL3021, DL3045),
@@ -23,11 +23,11 @@ export const dl3010: Rule = {
   rationale: 'COPY of an archive followed by extracting it in RUN keeps the archive in a layer; ADD extracts local archives in one step.',
   check(ctx) {
     if (!instructionsOf(ctx.model, 'COPY').length) return; // archives come from COPY
-    for (const group of groupByStage(ctx.model).values()) {
+    eachStageGroup(ctx.model, (group, from, to) => {
       // Archive basename → the COPY that brought it in.
       const archives: Array<{ name: string; copy: Instruction }> = [];
       let flagged: Set<Instruction> | undefined; // most stages extract nothing
-      for (let k = 0; k < group.length; k++) {
+      for (let k = from; k < to; k++) {
         const ins = group[k].instruction;
         if (ins.keyword === 'COPY' && !ins.flags.some((f) => f.name === 'from')) {
           const paths = ins.json ?? restWords(ins).map((w) => dropQuotes(w.raw)); // backslashes kept: Windows paths
@@ -45,7 +45,7 @@ export const dl3010: Rule = {
         }
       }
       for (const copy of flagged ?? []) ctx.report(copy.argsRange);
-    }
+    });
   },
 };
 
@@ -102,9 +102,11 @@ export const dl3045: Rule = {
   check(ctx) {
     if (!instructionsOf(ctx.model, 'COPY').length) return;
     const withWorkdir = stagesWith(ctx.model, 'WORKDIR');
-    for (const group of groupByStage(ctx.model).values()) {
-      let workdir = group[0].stage ? ancestorIn(group[0].stage, withWorkdir) : false;
-      for (const { instruction: ins } of group) {
+    eachStageGroup(ctx.model, (group, from, to) => {
+      const stage = group[from].stage;
+      let workdir = stage ? ancestorIn(stage, withWorkdir) : false;
+      for (let k = from; k < to; k++) {
+        const ins = group[k].instruction;
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (workdir || ins.keyword !== 'COPY') continue;
         const words = restWords(ins);
@@ -112,7 +114,7 @@ export const dl3045: Rule = {
         if (dest === undefined || (ins.json ? ins.json.length : words.length) < 2 || isAbsoluteDest(dropQuotes(dest))) continue;
         ctx.report(ins.json ? ins.argsRange : words[words.length - 1].range);
       }
-    }
+    });
   },
 };
 

@@ -1,30 +1,19 @@
 import { memoize, memoizeInstruction } from '../memo';
 import { isSpace, rangeIn, scanWords } from '../model';
-import type { DockerfileModel, Stage } from '../modelTypes';
+import type { DockerfileModel, Placed, PlacedInstruction, Stage } from '../modelTypes';
 import type { Flag, Instruction, Range } from '../types';
 
 // Helpers shared by the instruction and label rules: walking instructions with
 // their stage (including fragments before any FROM, which hadolint lints too),
 // key=value pairs of ENV/LABEL/ARG, image references and stage references.
 
-export interface Placed {
-  instruction: Instruction;
-  /** Undefined for instructions before the first FROM. */
-  stage?: Stage;
-}
+export type { Placed } from '../modelTypes';
 
 // The walks and per-instruction readings below are memoized (see memo.ts):
 // most rules start from them.
 
-/** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped). */
-export const walk: (model: DockerfileModel) => readonly Placed[] = memoize((model: DockerfileModel) => {
-  const byFrom = new Map(model.stages.map((s) => [s.from, s]));
-  let stage: Stage | undefined;
-  return model.instructions.map((instruction): Placed => {
-    if (instruction.keyword === 'FROM') stage = byFrom.get(instruction) ?? stage;
-    return { instruction, stage };
-  });
-});
+/** Every top-level instruction in file order with its stage (ONBUILD triggers not unwrapped): the instructions, which are their own placements. */
+export const walk = (model: DockerfileModel): readonly Placed[] => model.instructions;
 
 interface KeywordIndex {
   plain: Map<string, Placed[]>;
@@ -34,29 +23,61 @@ interface KeywordIndex {
 
 const NONE: readonly Placed[] = Object.freeze([]);
 
-function push(map: Map<string, Placed[]>, key: string, p: Placed) {
-  const list = map.get(key);
-  if (list) list.push(p);
-  else map.set(key, [p]);
-}
-
-/** Instructions by keyword, in one pass: most rules look at one or two keywords. */
+/**
+ * Instructions by keyword: most rules look at one or two keywords. The lists
+ * are made at their size (counted first: lists grown by pushing left their
+ * growth behind, and kept spare room to the end of the run), and the lists
+ * with triggers differ from the plain ones only for the keywords triggers have.
+ */
 const keywordIndex = memoize((model: DockerfileModel): KeywordIndex => {
   // (Indexed loops here and in the other walks: they run over every instruction,
   // and an iterator object per step adds up before the code is optimized.)
   const placed = walk(model);
-  const plain = new Map<string, Placed[]>();
-  for (let k = 0; k < placed.length; k++) push(plain, placed[k].instruction.keyword, placed[k]);
-  if (!plain.has('ONBUILD')) return { plain };
-  const withTriggers = new Map<string, Placed[]>();
+  const counts = new Map<string, number>();
+  let triggers: Map<string, number> | undefined;
   for (let k = 0; k < placed.length; k++) {
-    const p = placed[k];
-    push(withTriggers, p.instruction.keyword, p);
-    const t = p.instruction.trigger;
-    if (t && t.keyword !== p.instruction.keyword) push(withTriggers, t.keyword, { instruction: t, stage: p.stage });
+    const ins = placed[k].instruction;
+    counts.set(ins.keyword, (counts.get(ins.keyword) ?? 0) + 1);
+    const t = ins.trigger;
+    if (t && t.keyword !== ins.keyword) (triggers ??= new Map()).set(t.keyword, (triggers.get(t.keyword) ?? 0) + 1);
+  }
+  const plain = fill(placed, counts, false);
+  if (!plain.has('ONBUILD')) return { plain };
+  // Only the keywords of triggers get lists of their own with triggers; the others share the plain lists.
+  const withTriggers = new Map(plain);
+  if (triggers) {
+    triggers.forEach((n, keyword) => triggers!.set(keyword, n + (counts.get(keyword) ?? 0)));
+    fill(placed, triggers, true).forEach((list, keyword) => withTriggers.set(keyword, list));
   }
   return { plain, withTriggers };
 });
+
+/**
+ * Lists of the instructions with the keywords in `sizes`, each list of that
+ * size; `withTriggers`: ONBUILD triggers too (right after their ONBUILD,
+ * placed in its stage by buildModel), which the sizes then count.
+ */
+function fill(placed: readonly Placed[], sizes: ReadonlyMap<string, number>, withTriggers: boolean): Map<string, Placed[]> {
+  const lists = new Map<string, Placed[]>();
+  const at = new Map<string, number>();
+  sizes.forEach((n, keyword) => {
+    lists.set(keyword, new Array(n));
+    at.set(keyword, 0);
+  });
+  const add = (p: Placed) => {
+    const list = lists.get(p.instruction.keyword);
+    if (!list) return;
+    const k = at.get(p.instruction.keyword)!;
+    list[k] = p;
+    at.set(p.instruction.keyword, k + 1);
+  };
+  for (let k = 0; k < placed.length; k++) {
+    add(placed[k]);
+    const t = withTriggers ? (placed[k].instruction.trigger as PlacedInstruction | undefined) : undefined;
+    if (t && t.keyword !== placed[k].instruction.keyword) add(t);
+  }
+  return lists;
+}
 
 /** Instructions of one keyword, with ONBUILD triggers of that keyword when `onbuild`. */
 export function instructionsOf(model: DockerfileModel, keyword: string, onbuild = false): readonly Placed[] {
@@ -79,19 +100,21 @@ export function stagesWith(model: DockerfileModel, keyword: string): Set<number>
   return out;
 }
 
-/** Groups instructions by stage; instructions before the first FROM form their own group (key -1). */
-export const groupByStage: (model: DockerfileModel) => ReadonlyMap<number, readonly Placed[]> = memoize((model: DockerfileModel) => {
-  const groups = new Map<number, Placed[]>();
+/**
+ * Calls `fn` with the bounds of each stage's run of instructions in the walk,
+ * in order (the instructions before the first FROM form a group of their own).
+ * Bounds rather than a list per stage: thousands of lists on large files, kept
+ * to the end of the run.
+ */
+export function eachStageGroup(model: DockerfileModel, fn: (placed: readonly Placed[], from: number, to: number) => void): void {
   const placed = walk(model);
-  for (let k = 0; k < placed.length; k++) {
-    const p = placed[k];
-    const key = p.stage?.index ?? -1;
-    const list = groups.get(key);
-    if (list) list.push(p);
-    else groups.set(key, [p]);
+  let from = 0;
+  for (let k = 1; k <= placed.length; k++) {
+    if (k < placed.length && placed[k].stage === placed[from].stage) continue;
+    fn(placed, from, k);
+    from = k;
   }
-  return groups;
-});
+}
 
 /**
  * Is one of the stage's ancestors (not the stage itself) in `indexes`? What

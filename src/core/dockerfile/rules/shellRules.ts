@@ -164,13 +164,15 @@ const dl3059: Rule = {
   keywords: ['RUN'],
   rationale: 'Each RUN adds a layer; single commands in a row can usually share one. RUNs that already chain several commands, or that use different --mount/--network flags, are taken as deliberate and left alone.',
   check(ctx) {
-    const streams = runStreams(ctx.model);
+    // The build's sites are the RUNs of the instructions, in order: the next RUN's is the next site.
+    const sites = runStreams(ctx.model).main.sites;
+    let next = 0;
     let previous: { flags: string; commands: number } | undefined;
     // Comments are not instructions, so they do not break a run of RUNs; anything else does.
     const list = ctx.model.instructions;
     for (let k = 0; k < list.length; k++) {
       const ins = list[k];
-      const site = ins.keyword === 'RUN' ? streams.siteOf(ins) : undefined;
+      const site = ins.keyword === 'RUN' ? sites[next++] : undefined;
       if (!site) {
         previous = undefined;
         continue;

@@ -28,6 +28,9 @@ export const dl3008 = pinRule(
 );
 
 const APT_FAMILY = new Set(['apt-get', 'apt', 'aptitude']);
+const APT_LISTS = ['/var/lib/apt/lists'];
+const APT_LIB = ['/var/lib/apt'];
+const APT_CACHE = ['/var/cache/apt'];
 
 export const dl3009: Rule = {
   code: 'DL3009',
@@ -40,7 +43,7 @@ export const dl3009: Rule = {
     for (const stream of [streams.main, streams.onbuild]) {
       for (const site of sitesRunning(stream, APT_FAMILY)) {
         const update = uncleaned(site, (c) => APT_FAMILY.has(c.name) && hasArg(c, 'update'), (c) => removesUnder(c, '/var/lib/apt/lists'));
-        const mounted = cacheMounted(site, '/var/lib/apt/lists') || (cacheMounted(site, '/var/lib/apt') && cacheMounted(site, '/var/cache/apt'));
+        const mounted = cacheMounted(site, APT_LISTS) || (cacheMounted(site, APT_LIB) && cacheMounted(site, APT_CACHE));
         if (!update || mounted || !stream.reachesImage(site.stage)) continue;
         ctx.report(site.range(commandSpan(update, findArg(update, 'update'))), undefined, appendFix(site, 'rm -rf /var/lib/apt/lists/*', 'Remove the apt lists at the end of this RUN'));
       }
@@ -110,6 +113,7 @@ export const dl3027: Rule = {
 };
 
 const APK = ['apk'];
+const APK_CACHE = ['/var/cache/apk'];
 const APK_TAKES_VALUE = ['-t', '--virtual', '--repository', '-X', '--repositories-file', '-p', '--root', '--arch', '--cache-dir', '--keys-dir'];
 
 export const dl3018 = pinRule(
@@ -132,7 +136,7 @@ export const dl3019: Rule = {
   check(ctx) {
     eachCommand(ctx, true, APK, (cmd, site) => {
       const add = cmd.name === 'apk' ? findArg(cmd, 'add') : undefined;
-      if (!add || hasFlag(cmd, '--no-cache') || cacheMounted(site, '/var/cache/apk')) return;
+      if (!add || hasFlag(cmd, '--no-cache') || cacheMounted(site, APK_CACHE)) return;
       ctx.report(site.range(commandSpan(cmd, add)), undefined, insertFix(site, add.end, ' --no-cache', 'Add --no-cache'));
     });
   },
@@ -193,7 +197,7 @@ function cleanRule(code: string, message: string, tools: Names, isInstall: (c: C
     commands: tools,
     check(ctx) {
       for (const site of runSitesRunning(ctx, true, tools)) {
-        if (cacheMounted(site, ...cacheDirs)) continue;
+        if (cacheMounted(site, cacheDirs)) continue;
         const cmd = uncleaned(site, isInstall, isClean);
         if (cmd) ctx.report(site.range(commandSpan(cmd, positionals(cmd)[0])));
       }
