@@ -119,10 +119,11 @@ function appendLog(step: BuildStep, text: string): void {
   step.log += text;
   if (step.log.length <= STEP_LOG_LIMIT) return;
   // Keep how the step began (the first quarter, then a marker, fixed after the
-  // first cut) and the newest output.
+  // first cut) and the newest output. Each cut goes down to half the limit, so
+  // a chatty step is cut once per ~100 KiB of output, not on every line.
   const head = step.log.startsWith(CUT_PREFIX, STEP_LOG_LIMIT / 4) ? STEP_LOG_LIMIT / 4 + CUT_MARKER.length : STEP_LOG_LIMIT / 4;
   const kept = step.log.slice(0, STEP_LOG_LIMIT / 4) + CUT_MARKER;
-  const tail = STEP_LOG_LIMIT - kept.length;
+  const tail = STEP_LOG_LIMIT / 2;
   step.logDropped += step.log.length - head - tail;
   step.log = kept + step.log.slice(step.log.length - tail);
 }
