@@ -16,13 +16,17 @@ import { accessFor } from './registryAccess';
 // credential only in X-Registry-Auth. Cancelling closes the stream, which
 // stops the engine's push or pull.
 
-type ImageTarget = ExplorerNode | string | undefined;
+/** An image (row or name) to push, or a Registries row to push into. */
+type ImageTarget = ExplorerNode | RegistryRow | string | undefined;
+
+const isRegistryRow = (t: ImageTarget): t is RegistryRow => typeof t === 'object' && 'kind' in t && typeof t.kind === 'string';
 
 export async function pushImageCommand(host: WorkflowHost, target: ImageTarget, destination?: string): Promise<string | undefined> {
   requireTrust('push');
-  const source = typeof target === 'string' ? target : target?.ref?.kind === 'images' ? target.ref.id : await pickLocalImage(host);
+  const into = isRegistryRow(target) && (target.kind === 'registry' || target.kind === 'repository') ? target : undefined;
+  const source = typeof target === 'string' ? target : !isRegistryRow(target) && target?.ref?.kind === 'images' ? target.ref.id : await pickLocalImage(host);
   if (!source) return undefined;
-  const dest = destination ?? (await pickDestination(host, source));
+  const dest = destination ?? (await pickDestination(host, source, into));
   if (!dest) return undefined;
   const ref = parseImageRef(dest);
   const name = familiarName(ref);
@@ -82,15 +86,17 @@ async function pickLocalImage(host: WorkflowHost): Promise<string | undefined> {
 }
 
 /** Suggests the image under each added registry (same repository path and tag); any reference can be typed instead. */
-async function pickDestination(host: WorkflowHost, source: string): Promise<string | undefined> {
+async function pickDestination(host: WorkflowHost, source: string, into?: RegistryRow): Promise<string | undefined> {
   let ref: ImageRef | undefined;
   try {
     ref = parseImageRef(source);
   } catch {
     ref = undefined;
   }
-  const path = ref ? ref.repository.replace(/^library\//, '') : 'image';
-  const suggestions = host.registries.all().flatMap((r) => {
+  const path = into?.kind === 'repository' ? into.repository : ref ? ref.repository.replace(/^library\//, '') : 'image';
+  // Pushed from a Registries row: that registry (and repository) only.
+  const registries = into && into.kind !== 'message' ? host.registries.all().filter((r) => r.url === into.url) : host.registries.all();
+  const suggestions = registries.flatMap((r) => {
     try {
       const registry = parseRegistryUrl(r.url).host;
       return registry === 'docker.io' ? [] : [`${registry}/${path}:${ref?.tag ?? 'latest'}`];
@@ -98,7 +104,7 @@ async function pickDestination(host: WorkflowHost, source: string): Promise<stri
       return [];
     }
   });
-  const choices = [...new Set([...(ref && ref.registry !== 'docker.io' ? [source] : []), ...suggestions])];
+  const choices = [...new Set([...(ref && ref.registry !== 'docker.io' && !into ? [source] : []), ...suggestions])];
   const qp = vscode.window.createQuickPick();
   qp.placeholder = 'Push as registry/repository:tag (pick or type)';
   qp.items = choices.map((label) => ({ label }));
