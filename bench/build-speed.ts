@@ -3,6 +3,8 @@
 // Berth and by Debian's docker CLI 20.10 with DOCKER_BUILDKIT=1 on the same engine.
 //
 // Run: node --import tsx bench/build-speed.ts   (or npm run bench -- build-speed)
+//   BERTH_BENCH_ROUNDS (default 7), BERTH_BENCH_DOCKER (default /usr/bin/docker, must be
+//   20.10), BERTH_BENCH_TIMELINE=1 prints each Berth build's events with their times.
 //
 // Berth runs in-process through buildImage(), as the extension runs it, with a
 // new EngineClient per build (so its /_ping and version negotiation are timed,
@@ -49,7 +51,7 @@ import { DOCKER_SOCKET, makeClient, median, nowMs, round, runBench, runId, type 
 
 const DOCKER = process.env.BERTH_BENCH_DOCKER ?? '/usr/bin/docker';
 const FILES = 20_000;
-const ROUNDS = Number(process.env.BERTH_BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
 const LOAD_CONTEXT = '[internal] load build context';
 
 type Tool = 'berth' | 'cli';
@@ -128,18 +130,24 @@ function makeContext(dir: string): { bytes: number; buildFiles: number[] } {
 // ---- the two tools ----
 async function berthBuild(dir: string, opts: { noCache: boolean; bust: string; label: string; tag: string }): Promise<Sample> {
   const events: BuildProgress[] = [];
+  const times: number[] = [];
   const t0 = nowMs();
   const client = makeClient();
   try {
     const r = await buildImage(
       client,
       { context: dir, noCache: opts.noCache, buildArgs: { BUST: opts.bust }, labels: { 'berth.bench': runId, 'berth.bench.build': opts.label }, tags: [opts.tag] },
-      { onProgress: (p) => events.push(p) },
+      { onProgress: (p) => (events.push(p), times.push(nowMs() - t0)) },
     );
     const wallMs = nowMs() - t0;
+    if (process.env.BERTH_BENCH_TIMELINE) {
+      const marks = events.map((e, i) => (e.kind === 'vertex' && e.state !== 'started' ? `${Math.round(times[i])} ${e.state} ${e.name.slice(0, 24)} ${e.durationMs}` : e.kind === 'vertex' ? `${Math.round(times[i])} start ${e.name.slice(0, 24)}` : e.kind === 'builder' || e.kind === 'transfer' ? `${Math.round(times[i])} ${e.kind}` : '')).filter(Boolean);
+      console.log(`  timeline: ${marks.join(' | ')} | ${Math.round(wallMs)} end`);
+    }
     const steps = new Map<string, number>();
     for (const e of events) if (e.kind === 'vertex' && e.durationMs !== undefined) steps.set(e.name, e.durationMs);
-    const load = events.find((e) => e.kind === 'vertex' && e.name === LOAD_CONTEXT && (e.state === 'completed' || e.state === 'cached'));
+    // The last completion: BuildKit may report the vertex done at once, then start it again for the sync.
+    const load = events.filter((e) => e.kind === 'vertex' && e.name === LOAD_CONTEXT && (e.state === 'completed' || e.state === 'cached')).pop();
     // The last sync of `context` is the context itself (the first one, narrowed to .dockerignore, sends that file alone).
     const sent = events.filter((e): e is Extract<BuildProgress, { kind: 'transfer' }> => e.kind === 'transfer' && e.local === 'context').pop();
     return {
@@ -172,7 +180,8 @@ function cliBuild(dir: string, opts: { noCache: boolean; bust: string; label: st
       if (code !== 0) return reject(new Error(`docker build exited ${code}: ${out.split('\n').slice(-15).join('\n')}`));
       // #5 [internal] load build context ... #5 DONE 1.2s  (or #5 CACHED)
       const step = new RegExp(`^#(\\d+) ${LOAD_CONTEXT.replace(/[[\]]/g, '\\$&')}$`, 'm').exec(out)?.[1];
-      const done = step ? new RegExp(`^#${step} DONE ([\\d.]+)s$`, 'm').exec(out) : null;
+      // The last DONE of that step (it may be printed done at once, then again after the sync).
+      const done = step ? [...out.matchAll(new RegExp(`^#${step} DONE ([\\d.]+)s$`, 'gm'))].pop() : undefined;
       const bytesLine = step ? new RegExp(`^#${step} transferring context: ([\\d.]+)([kMG]?B)`, 'gm') : null;
       let bytes: number | undefined;
       for (let m = bytesLine?.exec(out); m; m = bytesLine!.exec(out)) bytes = Number(m[1]) * ({ B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[m[2]] ?? 1);
@@ -217,7 +226,14 @@ runBench('build-speed', async ({ client, onTeardown }) => {
   let ctxBytes = 0;
   let buildFileSizes = [-1, -1];
   onTeardown(async () => {
-    for (const id of images) await client.request('DELETE', `/images/${id}`, 'remove bench image', { query: { force: true }, timeoutMs: 60_000 }).catch((e: Error) => console.error(`cleanup: image ${id.slice(7, 19)}: ${e.message}`));
+    let gone = 0;
+    for (const id of images) {
+      await client.request('DELETE', `/images/${id}`, 'remove bench image', { query: { force: true }, timeoutMs: 60_000 }).catch((e: Error & { status?: number }) => {
+        // Already gone (an image re-built with the same id, or pruned meanwhile) is fine.
+        if (/no such image/i.test(e.message) || e.status === 404) gone++;
+        else console.error(`cleanup: image ${id.slice(7, 19)}: ${e.message}`);
+      });
+    }
     // Build-cache records of this run: new since it started, not in use, and ours by what they hold:
     // the snapshots of our context (its size: the local source and the COPY's result), of our
     // Dockerfile and .dockerignore (their sizes), the RUN's (it names the run id).
@@ -239,7 +255,7 @@ runBench('build-speed', async ({ client, onTeardown }) => {
         .catch((e: Error) => console.error(`cleanup: cache ${r.ID}: ${e.message}`));
     }
     fs.rmSync(work, { recursive: true, force: true });
-    console.log(`cleanup: removed ${images.size} image(s), ${pruned} build-cache record(s), ${work}`);
+    console.log(`cleanup: removed ${images.size - gone} image(s) (${gone} already gone), ${pruned} build-cache record(s), ${work}`);
   });
 
   let dir = path.join(work, 'ctx-0');

@@ -40,9 +40,12 @@ export async function buildImage(client: EngineClient, options: BuildOptions, ru
   // Stops the walk when the build ends before it does (the ping failed, the build was refused).
   const walkStop = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, walkStop.signal]) : walkStop.signal;
+  // The ping goes out first: its round trips then overlap the build files' checks and the walk.
+  const choosing = chooseBuilder(client, options.builder ?? 'auto', run.signal);
+  choosing.catch(() => undefined); // a context error, if any, is the one reported
   const context = await startBuildContext(options.context, { dockerfile: options.dockerfile, cwd: options.cwd, signal });
   try {
-    const { builder, why } = await chooseBuilder(client, options.builder ?? 'auto', run.signal).catch(async (err: unknown) => {
+    const { builder, why } = await choosing.catch(async (err: unknown) => {
       // A context that cannot be sent is the first thing to fix (and was reported first when the walk came before the ping).
       await context.walk;
       throw err;

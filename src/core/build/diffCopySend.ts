@@ -65,11 +65,39 @@ class Batch {
   }
 }
 
+// The listing is paced by the receiver (fsutil receive.go): one goroutine reads
+// every packet in order, handing STATs to the goroutine that compares them and
+// sends the REQs, and writing DATA into the files itself. A listing sent all at
+// once puts 20,000 STATs ahead of the first file's DATA, and the files are then
+// written only after every STAT has been compared: two phases one after the other.
+// Kept about AHEAD entries past the last file asked for, the DATA of early files
+// is read while later STATs are compared, as with the docker CLI, whose walk
+// sends STATs while its readers answer. A receiver that asks for nothing (a
+// no-change rebuild) stops the pacing after QUIET_MS, once.
+const AHEAD = 1024;
+const QUIET_MS = 10;
+
 export async function sendEntries(call: GrpcCall, root: string, entries: readonly ContextEntry[], sent: SentCount): Promise<void> {
   const out = new Batch(call);
+  let listed = 0;
+  let asked = -1; // the highest index asked for
+  let lastAsk = -Infinity;
+  let quiet = false; // waited QUIET_MS with nothing asked: the receiver wants nothing more for now
+  let wake: (() => void) | undefined;
+  const paced = () => listed > asked + AHEAD && !quiet && (asked < 0 || performance.now() - lastAsk < QUIET_MS);
   const listing = (async () => {
-    for (let i = 0; i < entries.length; i++) {
-      writeStatFrame(out.w, entries[i]);
+    while (listed < entries.length) {
+      if (paced()) {
+        await out.flush();
+        const woken = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), QUIET_MS);
+          wake = () => (clearTimeout(timer), resolve(true));
+        });
+        wake = undefined;
+        if (!woken && performance.now() - lastAsk >= QUIET_MS) quiet = true;
+        continue;
+      }
+      writeStatFrame(out.w, entries[listed++]);
       if (out.full) {
         call.signal.throwIfAborted();
         await out.flush();
@@ -78,9 +106,7 @@ export async function sendEntries(call: GrpcCall, root: string, entries: readonl
     writeBareFrame(out.w, PacketType.Stat);
     await out.flush();
   })();
-  // A REQ may arrive before the listing is done; a file is sent once the listing has named it.
   listing.catch(() => undefined);
-  let listed = false;
   const requested = new Uint8Array(entries.length);
 
   const large = new Set<Promise<void>>();
@@ -98,13 +124,14 @@ export async function sendEntries(call: GrpcCall, root: string, entries: readonl
     check();
     const p = decodePacket(raw);
     if (p.type === PacketType.Req) {
-      if (!listed) {
-        await listing;
-        listed = true;
-      }
-      const e = entries[p.id];
+      // Only a listed file can be asked for (its index among the STATs sent so far).
+      const e = p.id < listed ? entries[p.id] : undefined;
       if (!e || e.kind !== 'file' || requested[p.id]) throw new Error(`invalid file id ${p.id}`);
       requested[p.id] = 1;
+      lastAsk = performance.now();
+      quiet = false;
+      if (p.id > asked) asked = p.id;
+      wake?.();
       sent.files++;
       const file = `${root}/${e.path}`;
       if (e.size <= CHUNK) {
