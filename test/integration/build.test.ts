@@ -41,6 +41,25 @@ function processesWith(needle: string | RegExp): string[] {
   return out;
 }
 
+/** The runc processes that are ancestors of `procs` ("pid: cmdline" lines): the ones running this test's step, not another build's. */
+function runcAncestors(procs: string[]): string[] {
+  const out = new Set<string>();
+  for (const line of procs) {
+    let pid = line.split(':')[0];
+    for (let depth = 0; depth < 8 && pid && pid !== '1'; depth++) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        pid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        if (/^runc .* run --bundle /.test(cmd)) out.add(`${pid}: ${cmd}`);
+      } catch {
+        break;
+      }
+    }
+  }
+  return [...out];
+}
+
 describe('build (real engine)', function () {
   this.timeout(120_000);
   let client: EngineClient;
@@ -166,7 +185,8 @@ describe('build (real engine)', function () {
           sawSleep = true;
           setTimeout(() => {
             runningBefore = processesWith(/^sleep 30\s*$/);
-            runcBefore = processesWith(/^runc .* run --bundle \/var\/lib\/docker\/buildkit\/executor\//);
+            // Only the runc above this step's sleep: another build on the engine may be running its own.
+            runcBefore = runcAncestors(runningBefore);
             abort.abort();
           }, 300);
         }
