@@ -1,6 +1,6 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ContextEntry } from '../buildcontext/contextWalk';
+import { statEntry, type ContextEntry } from '../buildcontext/contextWalk';
 import { literalPaths, underAny } from '../buildcontext/contextPaths';
 import { IgnoreMatcher } from '../buildcontext/dockerignore';
 import { GRPC_NOT_FOUND, GrpcError, type GrpcCall, type GrpcHandler } from './grpcServer';
@@ -100,7 +100,7 @@ export async function namedFiles(dir: string, names: readonly string[]): Promise
     if (!st) continue;
     const kind = st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : undefined;
     if (!kind) continue;
-    entries.push({ path: name, kind, size: kind === 'file' ? st.size : 0, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, linkTarget: kind === 'symlink' ? await readlink(path.join(dir, name)) : undefined });
+    entries.push({ ...statEntry(name, kind, st), linkTarget: kind === 'symlink' ? await readlink(path.join(dir, name)) : undefined });
   }
   return { root: dir, entries };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { BuildFiles } from './buildFiles';
-import type { ContextEntry, EntryKind } from './contextWalk';
+import { entryKind, statEntry, type ContextEntry, type EntryKind } from './contextWalk';
 import { cleanPath, type IgnoreMatcher } from './dockerignore';
 
 // A few named paths of a context, decided as the whole walk would decide them,
@@ -48,13 +48,9 @@ export function underAny(literal: ReadonlySet<string>, path: string): boolean {
   }
 }
 
-const kindOf = (st: fs.Stats): EntryKind | undefined =>
-  st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : st.isFIFO() ? 'fifo' : st.isCharacterDevice() ? 'character-device' : st.isBlockDevice() ? 'block-device' : undefined;
-
 function entryOf(root: string, rel: string, st: fs.Stats, kind: EntryKind): ContextEntry {
-  const e: ContextEntry = { path: rel, kind, size: kind === 'file' ? st.size : 0, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
+  const e = statEntry(rel, kind, st);
   if (kind === 'symlink') e.linkTarget = fs.readlinkSync(`${root}/${rel}`);
-  if (kind === 'character-device' || kind === 'block-device') e.rdev = st.rdev;
   return e;
 }
 
@@ -80,7 +76,7 @@ export function walkPaths(root: string, matcher: IgnoreMatcher, paths: readonly 
         included = false;
         break;
       }
-      const kind = kindOf(st);
+      const kind = entryKind(st);
       const last = i === parts.length - 1;
       if (last && kind === 'directory') return undefined;
       if (!last && kind !== 'directory') {
@@ -105,18 +101,22 @@ export function walkPaths(root: string, matcher: IgnoreMatcher, paths: readonly 
 }
 
 /**
- * `entries` (a narrowed list) with the Dockerfile and ignore file added when
- * absent: the docker CLI sends both even when the ignore file excludes them
- * (the engine reads them, then drops them from what COPY sees). Walk order.
+ * The Dockerfile and ignore file when `present` lacks them: the docker CLI
+ * sends both even when the ignore file excludes them (the engine reads them,
+ * then drops them from what COPY sees).
  */
-export function withBuildFiles(root: string, files: BuildFiles, entries: readonly ContextEntry[]): ContextEntry[] {
-  const present = new Set(entries.map((e) => e.path));
-  const out = [...entries];
+export function missingBuildFiles(root: string, files: BuildFiles, present: ReadonlySet<string>): ContextEntry[] {
+  const out: ContextEntry[] = [];
   for (const file of [files.dockerfile, files.dockerignore]) {
-    if (!file || present.has(file.relative)) continue;
+    if (!file || present.has(file.relative) || out.some((e) => e.path === file.relative)) continue;
     const st = fs.lstatSync(`${root}/${file.relative}`);
     out.push(entryOf(root, file.relative, st, st.isSymbolicLink() ? 'symlink' : 'file'));
-    present.add(file.relative);
   }
-  return out.length === entries.length ? out : out.sort(walkOrder);
+  return out;
+}
+
+/** `entries` (a narrowed list) with the build files added when absent (missingBuildFiles), in walk order. */
+export function withBuildFiles(root: string, files: BuildFiles, entries: readonly ContextEntry[]): ContextEntry[] {
+  const missing = missingBuildFiles(root, files, new Set(entries.map((e) => e.path)));
+  return missing.length ? [...entries, ...missing].sort(walkOrder) : [...entries];
 }

@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import type { BuildContext } from './buildContext';
+import { missingBuildFiles } from './contextPaths';
 import { ContextError, reason } from './contextError';
 import type { ContextEntry, ContextWalk } from './contextWalk';
 
@@ -55,16 +55,7 @@ export function contextTar(walk: ContextWalk, options: TarOptions = {}): Readabl
  * what COPY sees), so a build passes these as `extra`.
  */
 export function buildFileEntries(context: BuildContext): ContextEntry[] {
-  const sent = new Set(context.walk.entries.map((e) => e.path));
-  const out: ContextEntry[] = [];
-  for (const file of [context.files.dockerfile, context.files.dockerignore]) {
-    if (!file || sent.has(file.relative)) continue;
-    const st = fs.lstatSync(`${context.walk.root}/${file.relative}`);
-    const link = st.isSymbolicLink();
-    out.push({ path: file.relative, kind: link ? 'symlink' : 'file', size: link ? 0 : st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, linkTarget: link ? fs.readlinkSync(`${context.walk.root}/${file.relative}`) : undefined });
-    sent.add(file.relative);
-  }
-  return out;
+  return missingBuildFiles(context.walk.root, context.files, new Set(context.walk.entries.map((e) => e.path)));
 }
 
 function header(e: ContextEntry): tar.Header {

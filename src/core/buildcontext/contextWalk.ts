@@ -116,7 +116,6 @@ export async function walkContext(root: string, matcher: IgnoreMatcher, options:
       return undefined;
     }
   };
-  const entry = (path: string, kind: EntryKind, st: fs.Stats): ContextEntry => ({ path, kind, size: kind === 'file' ? st.size : 0, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs });
 
   const stack: Frame[] = [{ rel: '', abs: root, names: list(root, '', false), next: 0, excluded: false, entryAt: -1, exclusions: excluded, pattern: -1 }];
   let sliceStart = performance.now();
@@ -153,7 +152,7 @@ export async function walkContext(root: string, matcher: IgnoreMatcher, options:
       const st = lstat(abs, rel);
       if (!st) continue;
       const entryAt = entries.length;
-      entries.push(entry(rel, 'directory', st));
+      entries.push(statEntry(rel, 'directory', st));
       const names = list(abs, rel, by >= 0);
       stack.push({ rel, abs, names, next: 0, matched: out, excluded: by >= 0, entryAt, exclusions: by >= 0 ? [] : frame.exclusions, pattern: by });
       continue;
@@ -179,21 +178,39 @@ export async function walkContext(root: string, matcher: IgnoreMatcher, options:
           problems.push({ path: rel, why: reason(err) });
         }
       }
-      entries.push(entry(rel, 'file', st));
+      entries.push(statEntry(rel, 'file', st));
     } else if (st.isSymbolicLink()) {
       try {
-        entries.push({ ...entry(rel, 'symlink', st), linkTarget: fs.readlinkSync(abs) });
+        entries.push({ ...statEntry(rel, 'symlink', st), linkTarget: fs.readlinkSync(abs) });
       } catch (err) {
         if (!isMissing(err)) problems.push({ path: rel, why: reason(err) });
       }
-    } else if (st.isFIFO()) entries.push(entry(rel, 'fifo', st));
-    else if (st.isCharacterDevice() || st.isBlockDevice()) {
-      entries.push({ ...entry(rel, st.isCharacterDevice() ? 'character-device' : 'block-device', st), rdev: st.rdev });
+    } else {
+      // A fifo or a device (a folder here would be one that appeared between readdir and lstat: not entered).
+      const kind = entryKind(st);
+      if (kind && kind !== 'directory') entries.push(statEntry(rel, kind, st));
     }
   }
   signal?.throwIfAborted();
   if (problems.length) throw unreadable(problems);
   return { root, entries, excluded, skipped };
+}
+
+/** What the walk calls an lstat result; undefined for a socket (a tar cannot hold one). */
+export function entryKind(st: fs.Stats): EntryKind | undefined {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isCharacterDevice()) return 'character-device';
+  return st.isBlockDevice() ? 'block-device' : undefined;
+}
+
+/** An entry from its lstat result (a device with its number); a link's target is the caller's to read. */
+export function statEntry(path: string, kind: EntryKind, st: fs.Stats): ContextEntry {
+  const e: ContextEntry = { path, kind, size: kind === 'file' ? st.size : 0, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
+  if (kind === 'character-device' || kind === 'block-device') e.rdev = st.rdev;
+  return e;
 }
 
 function unreadable(problems: Array<{ path: string; why: string }>): ContextError {

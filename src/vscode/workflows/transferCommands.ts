@@ -19,11 +19,14 @@ import { accessFor } from './registryAccess';
 /** An image (row or name) to push, or a Registries row to push into. */
 type ImageTarget = ExplorerNode | RegistryRow | string | undefined;
 
+/** A Registries row an image can be pushed into. */
+type PushInto = Extract<RegistryRow, { kind: 'registry' | 'repository' }>;
+
 const isRegistryRow = (t: ImageTarget): t is RegistryRow => typeof t === 'object' && 'kind' in t && typeof t.kind === 'string';
 
 export async function pushImageCommand(host: WorkflowHost, target: ImageTarget, destination?: string): Promise<string | undefined> {
   requireTrust('push');
-  const into = isRegistryRow(target) && (target.kind === 'registry' || target.kind === 'repository') ? target : undefined;
+  const into = isRegistryRow(target) && (target.kind === 'registry' || target.kind === 'repository') ? (target as PushInto) : undefined;
   const source = typeof target === 'string' ? target : !isRegistryRow(target) && target?.ref?.kind === 'images' ? target.ref.id : await pickLocalImage(host);
   if (!source) return undefined;
   const dest = destination ?? (await pickDestination(host, source, into));
@@ -86,7 +89,7 @@ async function pickLocalImage(host: WorkflowHost): Promise<string | undefined> {
 }
 
 /** Suggests the image under each added registry (same repository path and tag); any reference can be typed instead. */
-async function pickDestination(host: WorkflowHost, source: string, into?: RegistryRow): Promise<string | undefined> {
+async function pickDestination(host: WorkflowHost, source: string, into?: PushInto): Promise<string | undefined> {
   let ref: ImageRef | undefined;
   try {
     ref = parseImageRef(source);
@@ -95,7 +98,7 @@ async function pickDestination(host: WorkflowHost, source: string, into?: Regist
   }
   const path = into?.kind === 'repository' ? into.repository : ref ? ref.repository.replace(/^library\//, '') : 'image';
   // Pushed from a Registries row: that registry (and repository) only.
-  const registries = into && into.kind !== 'message' ? host.registries.all().filter((r) => r.url === into.url) : host.registries.all();
+  const registries = into ? host.registries.all().filter((r) => r.url === into.url) : host.registries.all();
   const suggestions = registries.flatMap((r) => {
     try {
       const registry = parseRegistryUrl(r.url).host;
