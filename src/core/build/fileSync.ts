@@ -6,7 +6,7 @@ import { IgnoreMatcher } from '../buildcontext/dockerignore';
 import { GRPC_NOT_FOUND, GrpcError, type GrpcCall, type GrpcHandler } from './grpcServer';
 import { sendEntries } from './diffCopySend';
 
-export { decodePacket, encodePacket, encodeStat, goFileMode, PacketType } from './fileSyncWire';
+export { decodePacket, goFileMode, PacketType } from './fileSyncWire';
 
 // BuildKit's file sync, the sending side (moby.filesync.v1.FileSync/DiffCopy,
 // tonistiigi/fsutil send.go). The engine calls DiffCopy once per "local" it

@@ -1,5 +1,5 @@
 import type { ContextEntry } from '../buildcontext/contextWalk';
-import { ProtoWriter, varintSize, WireBuffer } from './protoWire';
+import { varintSize, WireBuffer } from './protoWire';
 
 // fsutil's wire messages (types/wire.proto Packet, types/stat.proto Stat) and
 // their gRPC framing, as the sending side of DiffCopy writes them.
@@ -10,8 +10,8 @@ import { ProtoWriter, varintSize, WireBuffer } from './protoWire';
 // and one more for the gRPC prefix) they cost more than the walk did. The
 // writers here encode a whole framed message straight into a WireBuffer,
 // sizes computed first, so a batch of them is one buffer, written once.
-// ProtoWriter's encodeStat / encodePacket stay as the reference the tests
-// compare these bytes with.
+// test/support/fileSyncReference.ts encodes the same messages field by field
+// with ProtoWriter: the reference the tests compare these bytes with.
 
 export const enum PacketType {
   Stat = 0,
@@ -47,31 +47,11 @@ export function goFileMode(e: Pick<ContextEntry, 'kind' | 'mode'>): number {
 }
 
 /** The modification time as fsutil's int64 nanoseconds (an integer held exactly in a double). */
-const modTimeNs = (e: ContextEntry) => Math.round(e.mtimeMs * 1e6);
+export const modTimeNs = (e: ContextEntry) => Math.round(e.mtimeMs * 1e6);
 
-function devNumbers(e: ContextEntry): [major: number, minor: number] | undefined {
+export function devNumbers(e: ContextEntry): [major: number, minor: number] | undefined {
   if (e.rdev === undefined || (e.kind !== 'character-device' && e.kind !== 'block-device')) return undefined;
   return [(e.rdev >> 8) & 0xfff, (e.rdev & 0xff) | ((e.rdev >> 12) & 0xfff00)];
-}
-
-/** fsutil's Stat (types/stat.proto), owner reset to 0:0 as the docker CLI does for the context. */
-export function encodeStat(e: ContextEntry): ProtoWriter {
-  const w = new ProtoWriter()
-    .string(1, e.path)
-    .uint(2, goFileMode(e))
-    .uint(5, e.kind === 'file' ? e.size : 0)
-    .uint(6, modTimeNs(e))
-    .string(7, e.linkTarget);
-  const dev = devNumbers(e);
-  if (dev) w.uint(8, dev[0]).uint(9, dev[1]);
-  return w;
-}
-
-/** fsutil's Packet (types/wire.proto). */
-export function encodePacket(type: PacketType, opts: { stat?: ProtoWriter; id?: number; data?: Uint8Array } = {}): Buffer {
-  const w = new ProtoWriter().uint(1, type);
-  if (opts.stat) w.message(2, opts.stat);
-  return w.uint(3, opts.id ?? 0).bytes(4, opts.data).finish();
 }
 
 /** A varint field's bytes (tag included); 0 when proto3 leaves it out (zero). */

@@ -3,6 +3,11 @@ import type { ResourceKind } from '../../core/engine/resources';
 import type { ExplorerNode, ResourceRef } from '../../core/explorer/node';
 import type { ResourceViews } from '../views/registerViews';
 
+/** A view's rows that stand for one object each, group rows replaced by their members: what a quick pick offers. */
+export function objectRows(views: ResourceViews, kind: ResourceKind): ExplorerNode[] {
+  return views.providers[kind].rows().flatMap((n) => n.children ?? [n]).filter((n) => n.ref);
+}
+
 /**
  * The objects a command acts on: the multi-selection when the clicked row is
  * part of it, else the clicked row; a group row stands for its members. From
@@ -22,7 +27,7 @@ export async function resolveTargets(
     const unique = [...new Map(refs.map((r) => [r.id, r])).values()];
     return unique.filter(filter);
   }
-  const candidates = views.providers[kind].rows().filter((n) => n.ref && filter(n.ref));
+  const candidates = objectRows(views, kind).filter((n) => filter(n.ref!));
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(`Berth: nothing to pick. Open the ${kind} view to load the list from the engine.`);
     return [];

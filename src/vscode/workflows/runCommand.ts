@@ -4,6 +4,7 @@ import type { ExplorerNode } from '../../core/explorer/node';
 import { imageExposedPorts, runContainer } from '../../core/run/runContainer';
 import { checkEnv, checkVolume, defaultMapping, dockerRunCommand, formatPort, parsePort, type RestartPolicy, type RunSpec } from '../../core/run/runSpec';
 import { withJob } from '../commands/run';
+import { objectRows } from '../commands/targets';
 import { requireTrust } from '../trust';
 import type { WorkflowHost } from '../workflowHost';
 import { openAttachTerminal } from './attachTerminal';
@@ -68,7 +69,7 @@ async function imageFor(host: WorkflowHost, target: RunTarget): Promise<{ image:
     return { image: request.tag || built.imageId, exposed: [...new Set([...fromDockerfile.map((p) => (p.includes('/') ? p : `${p}/tcp`)), ...fromImage])] };
   }
   if (target?.ref?.kind === 'images') return { image: target.ref.id };
-  const rows = host.services.views.providers.images.rows().flatMap((n) => (n.children ?? [n])).filter((n) => n.ref);
+  const rows = objectRows(host.services.views, 'images');
   if (rows.length) {
     const picked = await vscode.window.showQuickPick(rows.map((n) => ({ label: n.label, description: n.description, image: n.ref!.id })), { placeHolder: 'Run which image?' });
     return picked && { image: picked.image };

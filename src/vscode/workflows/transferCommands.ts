@@ -5,6 +5,7 @@ import { pullImage, pushImage, type TransferProgress } from '../../core/registry
 import { familiarName, parseImageRef, repositoryName, type ImageRef } from '../../core/registry/registryRef';
 import { parseRegistryUrl } from '../../core/registry/registryUrl';
 import { withJob } from '../commands/run';
+import { objectRows } from '../commands/targets';
 import { requireTrust } from '../trust';
 import type { RegistryRow } from '../views/registriesTreeProvider';
 import type { WorkflowHost } from '../workflowHost';
@@ -82,7 +83,7 @@ function normalized(image: string): string {
 }
 
 async function pickLocalImage(host: WorkflowHost): Promise<string | undefined> {
-  const rows = host.services.views.providers.images.rows().flatMap((n) => n.children ?? [n]).filter((n) => n.ref && !n.contextValue.includes('dangling'));
+  const rows = objectRows(host.services.views, 'images').filter((n) => !n.contextValue.includes('dangling'));
   if (rows.length === 0) return vscode.window.showInputBox({ prompt: 'Local image to push (name:tag)' });
   const picked = await vscode.window.showQuickPick(rows.map((n) => ({ label: n.ref!.id, description: n.description })), { placeHolder: 'Push which image?' });
   return picked?.label;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { GrpcDeframer, grpcFrame } from '../../../src/core/build/grpcServer';
-import { decodePacket, encodePacket, encodeStat, goFileMode, narrowEntries } from '../../../src/core/build/fileSync';
+import { decodePacket, goFileMode, narrowEntries } from '../../../src/core/build/fileSync';
+import { encodePacket, encodeStat } from '../../support/fileSyncReference';
 import { writeBareFrame, writeDataFrame, writeStatFrame } from '../../../src/core/build/fileSyncWire';
 import { ProtoMessage, ProtoWriter, varintSize, WireBuffer, writeVarint } from '../../../src/core/build/protoWire';
 import type { ContextEntry } from '../../../src/core/buildcontext/contextWalk';
