@@ -41,6 +41,8 @@ ETCD_PORT=2379 APISERVER_PORT=6443 KCM_PORT=10257 SCHEDULER_PORT=10259
 KUBELET_PORT=10250 KUBELET_HEALTHZ_PORT=10248 REGISTRY_PORT=5000
 PAUSE_IMAGE=localhost/berth-rig/pause:1 BUSYBOX_IMAGE=docker.io/library/busybox:1.35
 BUILD_LIMIT=${BERTH_KUBERNETES_BUILD_LIMIT:-3600} BUILD_STALL=${BERTH_KUBERNETES_BUILD_STALL:-900}
+# apt and the other short steps, as in the other provisioning scripts.
+STEP_LIMIT=${BERTH_PROVISION_STEP_LIMIT:-900} STALL_LIMIT=${BERTH_PROVISION_STALL_LIMIT:-240}
 K8S_BUILD_DATE=$(date -u +%FT%TZ)
 DOCKER=/usr/bin/docker
 [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
@@ -65,6 +67,8 @@ preflight() {
 }
 
 smoke_pod() {
+  # A new pod each start: one left from the last run would still say Ready.
+  kctl delete pod berth-rig-smoke --ignore-not-found --grace-period 0 --force >/dev/null 2>&1
   kctl apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Pod

@@ -63,5 +63,9 @@ install_knative_crds() {
     sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
   [ -d "$dir/config/core/300-resources" ] || { log "knative.dev/serving@v$KNATIVE_SERVING_VERSION has no config/core/300-resources"; return 1; }
   kctl apply --server-side --field-manager berth-rig -f "$dir/config/core/300-resources/" --request-timeout 30s >/dev/null
-  kctl wait --for=condition=Established crd/services.serving.knative.dev --timeout=30s >/dev/null
+  wait_until "Knative CRDs established" 30 kube-apiserver crd_established services.serving.knative.dev
+}
+
+crd_established() {
+  [ "$(kctl get crd "$1" -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')" = True ]
 }

@@ -146,17 +146,28 @@ clusterDomain: cluster.local
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
+# Since 1.35 the kubelet re-checks, by pulling, an image it once pulled under another
+# name before a pod may use it with IfNotPresent. busybox:1.35 shares its image id with
+# the copies the tests push to the registry and pull from there, so after one such pull
+# every busybox:1.35 pod would try to reach Docker Hub. Nothing here is private.
+imagePullCredentialsVerificationPolicy: NeverVerify
 YAML
 }
 
 start_kubelet() {
   write_kubelet_config
   mkdir -p "$K/kubelet"
+  # The Node object outlives a stop with its last status (Ready): only a heartbeat from
+  # this kubelet counts.
+  KUBELET_STARTED=$(date -u +%FT%TZ)
   start_daemon kubelet "$BIN/kubelet" --config "$K/kubelet.yaml" --kubeconfig "$K/kubelet.kubeconfig" \
     --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --root-dir "$K/kubelet" --v 1
   wait_until "node $NODE_NAME Ready" 120 kubelet node_ready
 }
 
 node_ready() {
-  [ "$(kctl get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
+  local ready
+  ready=$(kctl get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}') || return 1
+  # Same RFC 3339 UTC form on both sides, so the strings compare as times.
+  [ "${ready%% *}" = True ] && [[ ! "${ready#* }" < "$KUBELET_STARTED" ]]
 }

@@ -9,7 +9,7 @@ import { buildImage } from '../../src/core/build/buildImage';
 import { removeImage } from '../../src/core/engine/resources';
 import { pushImage } from '../../src/core/registry/imageTransfer';
 import { RUN_ID, newClient } from '../integration/support';
-import { NAMESPACE, apply, connect, deleteNamespace, ensureNamespace, forwardPort, httpGet, rolledOut, runningPod, waitFor, type Cluster } from './support';
+import { apply, connect, deleteNamespace, ensureNamespace, forwardPort, httpGet, rolledOut, runningPod, waitFor, type Cluster } from './support';
 
 const CONTEXT = path.join(__dirname, '..', 'fixtures', 'kubernetes', 'web');
 
@@ -21,7 +21,7 @@ describe('kubernetes: build, push to the rig registry, deploy', function () {
   let c: Cluster;
 
   before(async () => {
-    c = connect();
+    c = connect('deploy');
     await ensureNamespace(c);
   });
   after(async () => {
@@ -38,7 +38,7 @@ describe('kubernetes: build, push to the rig registry, deploy', function () {
 
     await apply(c, {
       apiVersion: 'apps/v1', kind: 'Deployment',
-      metadata: { name: 'shop-web', namespace: NAMESPACE },
+      metadata: { name: 'shop-web', namespace: c.ns },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'shop-web' } },
@@ -56,7 +56,7 @@ describe('kubernetes: build, push to the rig registry, deploy', function () {
     assert.equal(pod.status?.containerStatuses?.[0].imageID?.endsWith(pushed.digest!), true,
       `the node runs the pushed manifest (${pod.status?.containerStatuses?.[0].imageID} vs ${pushed.digest})`);
     const pulled = await waitFor('the Pulled event', 20_000, async () => {
-      const events = await c.core.listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: `involvedObject.name=${pod.metadata!.name}` });
+      const events = await c.core.listNamespacedEvent({ namespace: c.ns, fieldSelector: `involvedObject.name=${pod.metadata!.name}` });
       return events.items.find((e) => e.reason === 'Pulled');
     });
     assert.match(pulled.message ?? '', new RegExp(image.replace(/[.]/g, '\\.')));

@@ -8,24 +8,25 @@ import * as k8s from '@kubernetes/client-node';
 import { RUN_ID } from '../integration/support';
 
 export const RIG_STATE = path.join(process.env.BERTH_STATE_DIR ?? '/var/tmp/berth', 'kubernetes');
-export const NAMESPACE = `berth-test-${RUN_ID}`;
 export const FIELD_MANAGER = 'berth-tests';
 
 export interface Cluster {
   kc: k8s.KubeConfig;
+  /** This test file's own namespace (berth-test-<run>-<suffix>), deleted at its end. */
+  ns: string;
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   objects: k8s.KubernetesObjectApi;
 }
 
 /** The rig's admin kubeconfig, context `berth-rig`; BERTH_KUBECONFIG points elsewhere. */
-export function connect(): Cluster {
+export function connect(suffix: string): Cluster {
   const file = process.env.BERTH_KUBECONFIG ?? path.join(RIG_STATE, 'admin.kubeconfig');
   if (!existsSync(file)) throw new Error(`${file} is missing: run "bash scripts/provision-kubernetes.sh" first`);
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(file);
   kc.setCurrentContext(process.env.BERTH_KUBE_CONTEXT ?? 'berth-rig');
-  return { kc, core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), objects: k8s.KubernetesObjectApi.makeApiClient(kc) };
+  return { kc, ns: `berth-test-${RUN_ID}-${suffix}`, core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), objects: k8s.KubernetesObjectApi.makeApiClient(kc) };
 }
 
 /** Server-side apply, as Berth's backend does it: the API server merges and owns the fields. */
@@ -34,16 +35,16 @@ export async function apply<T extends k8s.KubernetesObject>(c: Cluster, obj: T):
 }
 
 export async function ensureNamespace(c: Cluster): Promise<void> {
-  await apply(c, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'berth.test': RUN_ID } } });
+  await apply(c, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.ns, labels: { 'berth.test': RUN_ID } } });
   // Pods cannot be created before the namespace's default service account exists.
   await waitFor('the default service account', 30_000, async () => {
-    await c.core.readNamespacedServiceAccount({ name: 'default', namespace: NAMESPACE });
+    await c.core.readNamespacedServiceAccount({ name: 'default', namespace: c.ns });
     return true;
   });
 }
 
-export async function deleteNamespace(c: Cluster): Promise<void> {
-  await c.core.deleteNamespace({ name: NAMESPACE, gracePeriodSeconds: 0 }).catch(() => undefined);
+export async function deleteNamespace(c: Cluster | undefined): Promise<void> {
+  await c?.core.deleteNamespace({ name: c.ns, gracePeriodSeconds: 0 }).catch(() => undefined);
 }
 
 /** Polls until `check` returns a value (not undefined/false); errors count as "not yet". */
@@ -65,7 +66,7 @@ export async function waitFor<T>(what: string, ms: number, check: () => Promise<
 /** Waits until the Deployment's newest revision is fully rolled out, and returns it. */
 export async function rolledOut(c: Cluster, name: string, ms = 90_000): Promise<k8s.V1Deployment> {
   return waitFor(`deployment ${name} to roll out`, ms, async () => {
-    const d = await c.apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
+    const d = await c.apps.readNamespacedDeployment({ name, namespace: c.ns });
     const s = d.status ?? {};
     const want = d.spec?.replicas ?? 1;
     const done = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) && s.updatedReplicas === want &&
@@ -76,7 +77,7 @@ export async function rolledOut(c: Cluster, name: string, ms = 90_000): Promise<
 
 /** The ReplicaSets a Deployment owns, newest revision last. */
 export async function replicaSetsOf(c: Cluster, deployment: string): Promise<k8s.V1ReplicaSet[]> {
-  const list = await c.apps.listNamespacedReplicaSet({ namespace: NAMESPACE });
+  const list = await c.apps.listNamespacedReplicaSet({ namespace: c.ns });
   const revision = (rs: k8s.V1ReplicaSet) => Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
   return list.items
     .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === deployment))
@@ -85,7 +86,7 @@ export async function replicaSetsOf(c: Cluster, deployment: string): Promise<k8s
 
 export async function runningPod(c: Cluster, selector: string): Promise<k8s.V1Pod> {
   return waitFor(`a ready pod for ${selector}`, 60_000, async () => {
-    const pods = await c.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: selector });
+    const pods = await c.core.listNamespacedPod({ namespace: c.ns, labelSelector: selector });
     return pods.items.find((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True'));
   });
 }
@@ -100,7 +101,7 @@ export async function forwardPort(c: Cluster, pod: string, port: number): Promis
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    forward.portForward(NAMESPACE, pod, [port], socket, null, socket).catch(() => socket.destroy());
+    forward.portForward(c.ns, pod, [port], socket, null, socket).catch(() => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const local = (server.address() as net.AddressInfo).port;
