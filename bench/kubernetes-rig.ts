@@ -47,6 +47,7 @@ function main(): void {
     console.log(`round ${i + 1}: node Ready after ${toReady[i]} s, busybox pod running after ${toPod[i]} s (script ${total.toFixed(1)} s); RSS ${rss} MiB`);
     console.log(stages.filter((s) => !s.label.startsWith('build')).map((s) => `  ${s.label}: ${s.s} s`).join('\n'));
   }
+  rig('stop'); // leave nothing running, as the bench found it or not
   const ready = median(toReady);
   result('kubernetes-rig', [
     ['warm start to node Ready (median)', `${ready} s`, '≤ 60 s', ready <= 60],

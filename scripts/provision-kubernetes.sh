@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Many names set here are read only by the sourced parts (scripts/kubernetes/*.sh).
+# shellcheck disable=SC2034
 # The Kubernetes rig: a real single-node cluster built from Go modules, for the tests of
 # Berth's Kubernetes backend (nothing can be pulled or downloaded here, and no Debian
 # package has Kubernetes).

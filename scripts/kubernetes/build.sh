@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by provision-kubernetes.sh: builds the rig's binaries from Go modules into
 # $BIN, one component at a time so each prints its own cold/warm time. A binary is
 # written under a temporary name and renamed, so an interrupted build never leaves a

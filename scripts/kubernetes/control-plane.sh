@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by provision-kubernetes.sh: etcd, kube-apiserver, kube-controller-manager and
 # kube-scheduler, all on 127.0.0.1 (flags after Kubernetes' hack/local-up-cluster.sh).
 

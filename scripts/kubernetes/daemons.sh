@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by provision-kubernetes.sh: starting, watching and stopping the rig's
 # long-running processes. Each runs in its own session (setsid) with its pid in $RUN, so
 # `stop` finds exactly what the rig started, and a Ctrl-C in a terminal that started the

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by provision-kubernetes.sh: the node: its own containerd (never dockerd's),
 # Debian's CNI plugins on the rig's own bridge, the images pods use, and the kubelet.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by provision-kubernetes.sh: the cluster's certificates (one CA, made with
 # openssl) and a kubeconfig per component. Made once per state folder and kept, so a
 # restart reuses them and clients holding the admin kubeconfig keep working.
