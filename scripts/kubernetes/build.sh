@@ -4,7 +4,7 @@
 # written under a temporary name and renamed, so an interrupted build never leaves a
 # half-written file that a later run would take for done.
 
-# go_stamped OUT PKG: builds PKG (a command of the Kubernetes wrapper module) into OUT
+# k8s_build_one OUT PKG: builds PKG (a command of the Kubernetes wrapper module) into OUT
 # with the version fields Kubernetes' own build sets (hack/lib/version.sh); unstamped,
 # the node would report kubeletVersion v0.0.0-master.
 k8s_build_one() {
@@ -14,13 +14,13 @@ k8s_build_one() {
     ld+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
     ld+=" -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
   done
-  (cd "$RIG_SRC/kubernetes" && go build -v -tags selinux,notest -ldflags "$ld" -o "$out.partial" "$pkg") &&
+  (cd "$RIG_SRC/kubernetes" && nice -n 10 go build -v -tags selinux,notest -ldflags "$ld" -o "$out.partial" "$pkg") &&
     mv "$out.partial" "$out"
 }
 
 etcd_build_one() {
   local out=$1 pkg=$2
-  (cd "$RIG_SRC/etcd" && go build -v -ldflags "-s -w" -o "$out.partial" "$pkg") && mv "$out.partial" "$out"
+  (cd "$RIG_SRC/etcd" && nice -n 10 go build -v -ldflags "-s -w" -o "$out.partial" "$pkg") && mv "$out.partial" "$out"
 }
 
 pause_build() {
