@@ -8,11 +8,15 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { REPO, RunningCodeServer, startCodeServer } from './codeServer';
 
-const USAGE = `Usage: npm start [-- --port N]
+const USAGE = `Usage: npm start [-- --port N] [-- --kubernetes]
 
 Provisions a Docker engine (only when none answers) and code-server, packages Berth,
 builds the demo images, then serves VS Code with Berth and examples/shop open at
-http://127.0.0.1:N (default 8080; or set BERTH_PORT). Ctrl-C stops what it started.`;
+http://127.0.0.1:N (default 8080; or set BERTH_PORT). Ctrl-C stops what it started.
+
+--kubernetes also starts the rig's single-node Kubernetes cluster (built from Go modules
+on first use, about 20 minutes on 2 cores; cached afterwards) and gives the editor its
+kubeconfig (context berth-rig).`;
 
 // The same socket scripts/provision.sh provisions.
 const SOCK = process.env.BERTH_TEST_SOCKET ?? '/var/run/docker.sock';
@@ -21,7 +25,9 @@ const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const ROOT = path.join(REPO, '.cache/start');
 const WORKSPACE = path.join(REPO, 'examples/shop');
 const LOG = path.join(ROOT, 'start.log');
-const STEPS = 5;
+const KUBE_RIG = path.join(process.env.BERTH_STATE_DIR ?? '/var/tmp/berth', 'kubernetes');
+let steps = 5;
+let kubernetesStarted = false; // only a cluster this run started is stopped on Ctrl-C
 
 let stepNo = 0;
 let midLine = false; // a step's line is open: anything else printed must start a new line
@@ -41,13 +47,13 @@ function say(line: string): void {
 async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
   if (midLine) process.stdout.write('\n');
-  process.stdout.write(`[berth] ${++stepNo}/${STEPS} ${label} … `);
+  process.stdout.write(`[berth] ${++stepNo}/${steps} ${label} … `);
   midLine = true; // the step's output goes to the log, so the line stays ours until it ends
   const result = await fn();
   if (stopping) return result; // Ctrl-C came meanwhile: shutdown() does the talking
   const secs = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   if (midLine) process.stdout.write(`ok, ${secs}\n`);
-  else console.log(`[berth] ${stepNo}/${STEPS} ok, ${secs}`);
+  else console.log(`[berth] ${stepNo}/${steps} ok, ${secs}`);
   midLine = false;
   return result;
 }
@@ -130,23 +136,33 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function parsePort(argv: string[]): number | 'help' {
+function parseArgs(argv: string[]): { port: number; kubernetes: boolean } | 'help' {
   let raw = process.env.BERTH_PORT ?? '8080';
+  let kubernetes = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--kubernetes') kubernetes = true;
     else if (a === '--port') raw = argv[++i] ?? '';
     else if (a.startsWith('--port=')) raw = a.slice('--port='.length);
     else throw new Error(`unknown argument ${a} (see --help)`);
   }
   const port = /^\d+$/.test(raw) ? Number(raw) : NaN; // Number() alone takes "0x10", "1e3", ""
   if (!(port >= 1 && port <= 65535)) throw new Error(`invalid port "${raw}"`);
-  return port;
+  return { port, kubernetes };
+}
+
+const KUBE_SCRIPT = ['scripts/provision-kubernetes.sh'];
+
+async function stopKubernetes(): Promise<void> {
+  if (kubernetesStarted) await run('bash', [...KUBE_SCRIPT, 'stop']);
 }
 
 async function main(): Promise<void> {
-  const port = parsePort(process.argv.slice(2));
-  if (port === 'help') return console.log(USAGE);
+  const args = parseArgs(process.argv.slice(2));
+  if (args === 'help') return console.log(USAGE);
+  const { port, kubernetes } = args;
+  if (kubernetes) steps++;
   // Otherwise code-server fails to bind and an old instance's /healthz would answer for it.
   if (!(await portFree(port))) throw new Error(`port ${port} is in use on 127.0.0.1; choose another with --port N or BERTH_PORT`);
   fs.mkdirSync(ROOT, { recursive: true });
@@ -157,6 +173,13 @@ async function main(): Promise<void> {
   engineWasUp = await engineAnswers();
   await step(`Docker engine (${engineWasUp ? 'already answers' : 'provisioning, starting dockerd'})`, () =>
     must('provisioning the engine (scripts/provision.sh)', 'bash', ['scripts/provision.sh']));
+  if (kubernetes) {
+    const wasUp = (await run('bash', [...KUBE_SCRIPT, 'status'])) === 0;
+    await step(`Kubernetes cluster (${wasUp ? 'already running' : 'building what is missing, starting it'})`, async () => {
+      kubernetesStarted = !wasUp;
+      await must('starting the Kubernetes rig (scripts/provision-kubernetes.sh)', 'bash', KUBE_SCRIPT);
+    });
+  }
   await step('VS Code (code-server) and chromium', () =>
     must('provisioning the editor (scripts/provision-editor.sh)', 'bash', ['scripts/provision-editor.sh']));
   await step('packaging Berth (dist/berth.vsix)', () => must('packaging the VSIX (npm run package)', 'npm', ['run', '--silent', 'package']));
@@ -176,6 +199,8 @@ async function main(): Promise<void> {
       workspace: WORKSPACE,
       port,
       settings: SOCK === '/var/run/docker.sock' ? {} : { 'berth.engine': `unix://${SOCK}` },
+      // Kubernetes tools in the editor (and Berth's Kubernetes backend) read KUBECONFIG.
+      env: kubernetes ? { KUBECONFIG: path.join(KUBE_RIG, 'admin.kubeconfig') } : undefined,
     })));
   if (stopping) return;
   const { process: child, logFile } = server;
@@ -189,9 +214,11 @@ async function main(): Promise<void> {
     } catch {
       /* none left */
     }
+    await stopKubernetes();
     await stopDockerd();
     process.exit(1);
   });
+  if (kubernetes) say(`Kubernetes: context berth-rig in ${path.join(KUBE_RIG, 'admin.kubeconfig')}`);
   say(`Berth is running in VS Code at ${server.url}`);
   say('Press Ctrl-C to stop.');
 }
@@ -202,6 +229,7 @@ async function shutdown(signal: string): Promise<void> {
   say(`${signal}: stopping`);
   current?.kill('SIGTERM');
   await (server ?? (await starting?.catch(() => undefined)))?.stop();
+  await stopKubernetes();
   await stopDockerd();
   say('stopped');
   process.exit(0);
@@ -214,6 +242,7 @@ main().catch(async (err: Error) => {
   stopping = true;
   say(`error: ${err.message.split('\n')[0]}${logStarted ? ` (log: ${LOG})` : ''}`);
   await server?.stop();
+  await stopKubernetes().catch(() => undefined);
   await stopDockerd().catch(() => undefined);
   process.exit(1);
 });

@@ -1,11 +1,12 @@
 // `npm test`: provisions what the suites need (idempotently), builds, then runs
 // unit, integration (real engine) and end-to-end (real editor, real browser)
-// suites in that order. Ends with one summary line "N passed, N failed".
-// BERTH_TEST_SUITES=unit,integration limits the run (all by default).
+// suites, the Kubernetes suite (a real single-node cluster the rig builds from Go modules)
+// and end-to-end (real editor, real browser) suites in that order. Ends with one summary
+// line "N passed, N failed". BERTH_TEST_SUITES=unit,integration limits the run (all by default).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-const wanted = (process.env.BERTH_TEST_SUITES ?? 'unit,integration,e2e').split(',').map((s) => s.trim());
+const wanted = (process.env.BERTH_TEST_SUITES ?? 'unit,integration,kubernetes,e2e').split(',').map((s) => s.trim());
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedStages = [];
 
@@ -37,15 +38,26 @@ function run(label, cmd, args, { parseMocha = false } = {}) {
 }
 
 const mocha = ['node_modules/.bin/mocha'];
-if (wanted.includes('integration') || wanted.includes('e2e')) {
+const engineSuites = ['integration', 'kubernetes', 'e2e'];
+if (engineSuites.some((s) => wanted.includes(s))) {
   if (!(await run('provision engine', 'bash', ['scripts/provision.sh']))) finish();
 }
 // Three local registries (open, basic auth, token auth) for the registry integration and e2e tests.
-if ((wanted.includes('integration') || wanted.includes('e2e')) && !(await run('provision registries', 'bash', ['scripts/provision-registries.sh']))) finish();
+if (engineSuites.some((s) => wanted.includes(s)) && !(await run('provision registries', 'bash', ['scripts/provision-registries.sh']))) finish();
 if (!(await run('build', 'node', ['scripts/build.mjs']))) finish();
 if (!(await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit', '-p', '.']))) finish();
 if (wanted.includes('unit')) await run('unit tests', mocha[0], ['--config', 'test/.mocharc.unit.json'], { parseMocha: true });
 if (wanted.includes('integration')) await run('integration tests (real engine)', mocha[0], ['--config', 'test/.mocharc.integration.json'], { parseMocha: true });
+if (wanted.includes('kubernetes')) {
+  // The first run on a machine builds the cluster from Go modules (about 20 minutes on 2
+  // cores, printed per component); later runs start it from the cached binaries.
+  if (await run('provision kubernetes', 'bash', ['scripts/provision-kubernetes.sh'])) {
+    await run('kubernetes tests (real cluster)', mocha[0], ['--config', 'test/.mocharc.kubernetes.json'], { parseMocha: true });
+  }
+  // The suite's last test stops the cluster and checks nothing is left; this stop is for a
+  // run that failed before it, so the later suites never share the cores with a cluster.
+  await run('stop kubernetes', 'bash', ['scripts/provision-kubernetes.sh', 'stop']);
+}
 if (wanted.includes('e2e')) {
   if (await run('provision editor', 'bash', ['scripts/provision-editor.sh'])) {
     if (await run('package VSIX', 'npm', ['run', '--silent', 'package'])) {

@@ -1,0 +1,3 @@
+module berth.test/pause
+
+go 1.26.0
