@@ -30,7 +30,7 @@ for part in build pki daemons control-plane node; do
 done
 
 # Binaries are built once per machine and version. They live apart from BERTH_CACHE, which
-# CI empties every run to prove the editor's cold install: a 20-minute Go build each run
+# CI empties every run to prove the editor's cold install: a 10-minute Go build each run
 # would prove nothing more (the cold build's own figure is printed when it happens).
 BIN=${BERTH_KUBERNETES_CACHE:-/var/cache/berth/kubernetes}/v$K8S_VERSION/bin
 K=${BERTH_STATE_DIR:-/var/tmp/berth}/kubernetes

@@ -15,7 +15,7 @@ builds the demo images, then serves VS Code with Berth and examples/shop open at
 http://127.0.0.1:N (default 8080; or set BERTH_PORT). Ctrl-C stops what it started.
 
 --kubernetes also starts the rig's single-node Kubernetes cluster (built from Go modules
-on first use, about 20 minutes on 2 cores; cached afterwards) and gives the editor its
+on first use, about 11 minutes on 2 cores; cached afterwards) and gives the editor its
 kubeconfig (context berth-rig).`;
 
 // The same socket scripts/provision.sh provisions.

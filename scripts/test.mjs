@@ -49,7 +49,7 @@ if (!(await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit', '-p', '.'])))
 if (wanted.includes('unit')) await run('unit tests', mocha[0], ['--config', 'test/.mocharc.unit.json'], { parseMocha: true });
 if (wanted.includes('integration')) await run('integration tests (real engine)', mocha[0], ['--config', 'test/.mocharc.integration.json'], { parseMocha: true });
 if (wanted.includes('kubernetes')) {
-  // The first run on a machine builds the cluster from Go modules (about 20 minutes on 2
+  // The first run on a machine builds the cluster from Go modules (about 11 minutes on 2
   // cores, printed per component); later runs start it from the cached binaries.
   if (await run('provision kubernetes', 'bash', ['scripts/provision-kubernetes.sh'])) {
     await run('kubernetes tests (real cluster)', mocha[0], ['--config', 'test/.mocharc.kubernetes.json'], { parseMocha: true });
