@@ -124,6 +124,7 @@ cmd_start() {
   stage "Knative Serving CRDs (v$KNATIVE_SERVING_VERSION)" install_knative_crds
   stage "busybox pod running" smoke_pod
   log "cluster up in $((SECONDS - up)) s (whole run $((SECONDS - t0)) s); kubeconfig $K/admin.kubeconfig, context berth-rig"
+  log "kubectl for checks by hand: $BIN/kubectl --kubeconfig $K/admin.kubeconfig"
   rss_sum
 }
 
