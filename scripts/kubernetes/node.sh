@@ -158,17 +158,20 @@ YAML
 start_kubelet() {
   write_kubelet_config
   mkdir -p "$K/kubelet"
-  # The Node object outlives a stop with its last status (Ready): only a heartbeat from
-  # this kubelet counts.
-  KUBELET_STARTED=$(date -u +%FT%TZ)
+  # The Node object outlives a stop with its last status (Ready), and a kubelet that finds
+  # the status unchanged does not post it again for minutes: a Ready node counts once this
+  # kubelet has renewed the node's lease (its heartbeat, at start and every 10 s). A second
+  # early, so that a renewal within the same second compares as later.
+  KUBELET_STARTED=$(date -u -d '-1 sec' +%FT%TZ)
   start_daemon kubelet "$BIN/kubelet" --config "$K/kubelet.yaml" --kubeconfig "$K/kubelet.kubeconfig" \
     --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --root-dir "$K/kubelet" --v 1
   wait_until "node $NODE_NAME Ready" 120 kubelet node_ready
 }
 
 node_ready() {
-  local ready
-  ready=$(kctl get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}') || return 1
-  # Same RFC 3339 UTC form on both sides, so the strings compare as times.
-  [ "${ready%% *}" = True ] && [[ ! "${ready#* }" < "$KUBELET_STARTED" ]]
+  local ready renewed
+  ready=$(kctl get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') || return 1
+  renewed=$(kctl -n kube-node-lease get lease "$NODE_NAME" -o 'jsonpath={.spec.renewTime}') || return 1
+  # RFC 3339 UTC on both sides (the lease's with a fraction), so the strings compare as times.
+  [ "$ready" = True ] && [[ "$renewed" > "$KUBELET_STARTED" ]]
 }
